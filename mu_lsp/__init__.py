@@ -1,0 +1,3 @@
+"""mu-lsp: complex functions, explained where you read them."""
+
+__version__ = "0.1.0"

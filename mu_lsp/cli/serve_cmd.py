@@ -1,0 +1,23 @@
+"""`mu-lsp serve`: run the language server on stdio (default) or TCP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from mu_lsp.server.app import create_server
+from mu_lsp.server.logs import configure_logging, resolve_level
+
+log = logging.getLogger("mu_lsp")
+
+
+def run(args: argparse.Namespace) -> int:
+    editor_handler = configure_logging(resolve_level(getattr(args, "log_level", None)))
+    server = create_server()
+    editor_handler.send = server.window_log_message
+    if getattr(args, "tcp", False):
+        log.info("listening on %s:%d", args.host, args.port)
+        server.start_tcp(args.host, args.port)
+    else:
+        server.start_io()
+    return 0

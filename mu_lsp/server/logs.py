@@ -1,0 +1,72 @@
+"""Logging to stderr and to the editor (`window/logMessage`), never with an API key in it.
+
+Every record is scrubbed of the configured keys and secret-looking tokens before it leaves
+the process. pygls's own loggers stay at WARNING: at debug level they print raw messages,
+which could carry whatever a user put in their settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from lsprotocol import types
+
+from mu_lsp.llm.errors import scrub
+
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+_LSP_TYPES = {
+    logging.DEBUG: types.MessageType.Log,
+    logging.INFO: types.MessageType.Info,
+    logging.WARNING: types.MessageType.Warning,
+    logging.ERROR: types.MessageType.Error,
+}
+
+
+class ScrubbingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return scrub(text)
+
+
+class EditorLogHandler(logging.Handler):
+    """Forwards records to the client once it is connected."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.send: Callable[[types.LogMessageParams], None] | None = None
+        self._sending = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.send is None or self._sending:
+            return
+        self._sending = True
+        try:
+            kind = _LSP_TYPES.get(record.levelno, types.MessageType.Error if record.levelno > logging.ERROR else types.MessageType.Log)
+            self.send(types.LogMessageParams(type=kind, message=self.format(record)))
+        except Exception:  # never let logging break the server
+            pass
+        finally:
+            self._sending = False
+
+
+def resolve_level(flag: str | None) -> int:
+    name = (flag or os.environ.get("MU_LOG_LEVEL") or "info").lower()
+    return LEVELS.get(name, logging.INFO)
+
+
+def configure_logging(level: int) -> EditorLogHandler:
+    formatter = ScrubbingFormatter("mu-lsp %(levelname)s %(name)s: %(message)s")
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(formatter)
+    editor = EditorLogHandler()
+    editor.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("mu_lsp")
+    root.handlers[:] = [stderr, editor]
+    root.setLevel(level)
+    root.propagate = False
+    for name in ("pygls", "LiteLLM", "litellm", "httpx", "asyncio"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    return editor
