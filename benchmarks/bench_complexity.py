@@ -86,9 +86,8 @@ def main() -> int:
             runs["mu-lsp cold"].append(timed(mu, env))
             runs["mu-lsp warm"].append(timed(mu, env))
             for name, command in others.items():
-                if name == "complexipy":
-                    command = [*command, "--cache-dir", str(work / f"cx-{round_}")]
-                runs[name].append(timed(command))
+                extra = ["--cache-dir", str(work / f"cx-{round_}")] if name == "complexipy" else []
+                runs[name].append(timed([*command, *extra]))
         medians = {name: statistics.median(values) for name, values in runs.items()}
         cold = medians["mu-lsp cold"]
         print(f"\n{'tool':<14}{'median s':>10}{'vs mu-lsp cold':>16}")

@@ -129,14 +129,12 @@ def _provider(value: Any) -> str | None:
     if text is None or text.lower() == "auto":
         return None
     if text.lower() not in PROVIDERS:
-        raise ValueError(f"one of {', '.join(PROVIDERS)} (or \"auto\")")
+        raise ValueError(f'one of {", ".join(PROVIDERS)} (or "auto")')
     return text.lower()
 
 
 def _triggers(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(item, str) and item in TRIGGERS for item in value
-    ):
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) and item in TRIGGERS for item in value):
         raise ValueError('a list of "open" and/or "save" (empty: only on request)')
     return tuple(dict.fromkeys(value))
 
@@ -198,7 +196,7 @@ def snake_case(name: str) -> str:
 
 
 def build_settings(
-    layers: list[tuple[str, Mapping[str, Any] | None]],
+    layers: list[tuple[str, object]],
     base: Settings | None = None,
 ) -> tuple[Settings, list[ConfigProblem]]:
     """Apply layers in order (later wins) on top of `base` (defaults when None)."""
@@ -208,17 +206,13 @@ def build_settings(
         if layer is None:
             continue
         if not isinstance(layer, Mapping):
-            problems.append(
-                ConfigProblem("error", "", "configuration must be a table/object", source)
-            )
+            problems.append(ConfigProblem("error", "", "configuration must be a table/object", source))
             continue
         settings = _apply_layer(settings, layer, source, problems)
     return settings, problems
 
 
-def _apply_layer(
-    settings: Settings, layer: Mapping[str, Any], source: str, problems: list[ConfigProblem]
-) -> Settings:
+def _apply_layer(settings: Settings, layer: Mapping[str, Any], source: str, problems: list[ConfigProblem]) -> Settings:
     updates: dict[str, dict[str, Any]] = {}
     for raw_section, table in layer.items():
         section = snake_case(str(raw_section))
@@ -226,13 +220,11 @@ def _apply_layer(
             nested = table.get("ollama")
             if nested is not None:
                 _apply_section("llm.ollama", nested, source, updates, problems)
-            table = {k: v for k, v in table.items() if k != "ollama"}
+        rest = {k: v for k, v in table.items() if k != "ollama"} if isinstance(table, Mapping) else table
         if section not in _SCHEMA:
-            problems.append(
-                ConfigProblem("warning", section, f"unknown section [{raw_section}] ignored", source)
-            )
+            problems.append(ConfigProblem("warning", section, f"unknown section [{raw_section}] ignored", source))
             continue
-        _apply_section(section, table, source, updates, problems)
+        _apply_section(section, rest, source, updates, problems)
     for attr, values in updates.items():
         settings = replace(settings, **{attr: replace(getattr(settings, attr), **values)})
     return settings
@@ -306,10 +298,10 @@ def read_config_file(path: Path) -> tuple[dict[str, Any] | None, list[ConfigProb
 
 
 def load_settings(
-    start: Path, extra_layers: list[tuple[str, Mapping[str, Any] | None]] | None = None
+    start: Path, extra_layers: list[tuple[str, object]] | None = None
 ) -> tuple[Settings, list[ConfigProblem]]:
     """Settings from the nearest `.murc.toml` (if any) plus `extra_layers` on top."""
-    layers: list[tuple[str, Mapping[str, Any] | None]] = []
+    layers: list[tuple[str, object]] = []
     problems: list[ConfigProblem] = []
     found = find_config_file(start)
     if found is not None:

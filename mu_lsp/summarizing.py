@@ -76,7 +76,11 @@ def build_request(
     """The request for one function; `body_hash` may be passed when already known."""
     if body_hash is None:
         body_hash = function_hash(
-            tree, source, function.start_byte, function.end_byte, LANGUAGES[function.language].comment_types
+            tree,
+            source,
+            function.start_byte,
+            function.end_byte,
+            LANGUAGES[function.language].comment_types,
         )
     return SummarizationRequest(
         function_name=function.qualified_name,

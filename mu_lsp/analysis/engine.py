@@ -47,8 +47,11 @@ class LanguageRules(Protocol):
     """What the engine needs from a language; see `mu_lsp.analysis.rules`."""
 
     language: str
-    query: ts.Query
     function_types: frozenset[str]  # node types captured as @fn (named or anonymous)
+
+    @property
+    def query(self) -> ts.Query:
+        """The one query that captures everything the sweep needs."""
 
     def describe_function(self, node: ts.Node, source: bytes) -> FunctionShape | None:
         """A named function's shape, or None when the node is an anonymous function."""
@@ -95,9 +98,7 @@ def analyze_tree(
     results: list[FunctionInfo] = []
     for acc in accumulators:
         shape = acc.shape
-        if byte_range is not None and not (
-            byte_range[0] <= shape.start_byte and shape.end_byte <= byte_range[1]
-        ):
+        if byte_range is not None and not (byte_range[0] <= shape.start_byte and shape.end_byte <= byte_range[1]):
             continue
         recursion_row = rules.recursion_row(shape, source)
         if recursion_row is not None:
@@ -111,9 +112,7 @@ def analyze_tree(
 _Item = tuple[int, int, int, int, str, "ts.Node | None", "_Accumulator | str | None"]
 
 
-def _collect_items(
-    captures: dict[str, list[ts.Node]], source: bytes, rules: LanguageRules
-) -> list[_Item]:
+def _collect_items(captures: dict[str, list[ts.Node]], source: bytes, rules: LanguageRules) -> list[_Item]:
     """Turn captures into sortable items: (start, -end, priority, seq, kind, node, payload).
 
     At equal start, wider ranges sort first; at equal ranges the priority order decides, so a

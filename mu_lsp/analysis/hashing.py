@@ -55,8 +55,6 @@ def structural_hash(nodes: list[ts.Node], source: bytes, comment_types: frozense
     return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
-def function_hash(
-    tree: ts.Tree, source: bytes, start_byte: int, end_byte: int, comment_types: frozenset[str]
-) -> str:
+def function_hash(tree: ts.Tree, source: bytes, start_byte: int, end_byte: int, comment_types: frozenset[str]) -> str:
     """The structural hash of the definition spanning [start_byte, end_byte)."""
     return structural_hash(_nodes_spanning(tree, start_byte, end_byte), source, comment_types)

@@ -90,12 +90,8 @@ LANGUAGES: Mapping[str, LanguageSpec] = {
     )
 }
 
-_BY_EXTENSION: Mapping[str, str] = {
-    ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions
-}
-_BY_LANGUAGE_ID: Mapping[str, str] = {
-    lid: spec.name for spec in LANGUAGES.values() for lid in spec.language_ids
-}
+_BY_EXTENSION: Mapping[str, str] = {ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions}
+_BY_LANGUAGE_ID: Mapping[str, str] = {lid: spec.name for spec in LANGUAGES.values() for lid in spec.language_ids}
 
 
 def language_for_path(path: str | PurePath) -> str | None:

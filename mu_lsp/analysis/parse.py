@@ -52,9 +52,7 @@ class TextEdit:
         return self.new_end_point[0] - self.old_end_point[0]
 
 
-def reparse(
-    tree: ts.Tree, new_source: bytes, language: str, edit: TextEdit
-) -> tuple[ts.Tree, list[tuple[int, int]]]:
+def reparse(tree: ts.Tree, new_source: bytes, language: str, edit: TextEdit) -> tuple[ts.Tree, list[tuple[int, int]]]:
     """Apply `edit` to `tree` and re-parse incrementally.
 
     Returns the new tree and the byte ranges whose syntax changed, so callers can recompute

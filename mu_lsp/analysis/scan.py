@@ -69,10 +69,7 @@ def _analyze_batch(batch: Sequence[tuple[str, str, str]]) -> list[_Outcome]:
         except Exception as error:  # defensive: the engine should never raise on input
             out.append((path, key, None, f"analysis failed ({error.__class__.__name__})"))
             continue
-        rows = tuple(
-            (f.name, f.qualified_name, f.name_row, f.end_row, f.cyclomatic, f.cognitive)
-            for f in functions
-        )
+        rows = tuple((f.name, f.qualified_name, f.name_row, f.end_row, f.cyclomatic, f.cognitive) for f in functions)
         out.append((path, key, rows, None))
     return out
 
@@ -81,17 +78,12 @@ def _batches(misses: list[tuple[Candidate, str]], jobs: int) -> list[list[tuple[
     """Largest files first, dealt into small batches, so the workers finish together."""
     ordered = sorted(misses, key=lambda m: m[0].size, reverse=True)
     size = max(1, len(ordered) // max(jobs * 8, 1))
-    return [
-        [(str(c.path), c.language, key) for c, key in ordered[i : i + size]]
-        for i in range(0, len(ordered), size)
-    ]
+    return [[(str(c.path), c.language, key) for c, key in ordered[i : i + size]] for i in range(0, len(ordered), size)]
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds with the grammars already loaded; elsewhere spawn.
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+def _pool_context() -> Any:
+    """fork starts workers in milliseconds with the grammars already loaded; elsewhere spawn."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 def scan_paths(
@@ -124,21 +116,29 @@ def scan_paths(
         else:
             misses.append((candidate, key))
     fresh: list[tuple[str, tuple[Row, ...]]] = []
-    for path, key, rows, error in _analyze(misses, jobs or os.cpu_count() or 1):
+    for path, key, rows, problem in _analyze(misses, jobs or os.cpu_count() or 1):
         if rows is None:
-            _skip(result, on_skip, Skipped(Path(path), error or "unreadable"))
+            _skip(result, on_skip, Skipped(Path(path), problem or "unreadable"))
             continue
         found[path] = rows
         fresh.append((key, rows))
     for candidate in candidates:
-        path = str(candidate.path)
-        rows = found.get(path)
-        if rows is None:
+        analysed = found.get(str(candidate.path))
+        if analysed is None:
             continue
         result.files_analyzed += 1
-        for name, qualified, name_row, end_row, cyclomatic, cognitive in rows:
+        for name, qualified, name_row, end_row, cyclomatic, cognitive in analysed:
             result.functions.append(
-                FunctionRow(path, candidate.language, name, qualified, name_row + 1, end_row + 1, cyclomatic, cognitive)
+                FunctionRow(
+                    path,
+                    candidate.language,
+                    name,
+                    qualified,
+                    name_row + 1,
+                    end_row + 1,
+                    cyclomatic,
+                    cognitive,
+                )
             )
     if store is not None:
         _store_rows(store, fresh)

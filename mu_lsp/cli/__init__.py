@@ -26,18 +26,14 @@ def build_parser() -> OneLineParser:
 
     from mu_lsp.cli import cache_cmd, complexity_cmd, serve_args, summarize_args
 
-    serve_args.add_arguments(
-        sub.add_parser("serve", help="run the language server (default)", prog="mu-lsp serve")
-    )
+    serve_args.add_arguments(sub.add_parser("serve", help="run the language server (default)", prog="mu-lsp serve"))
     complexity_cmd.add_arguments(
         sub.add_parser("complexity", help="print complexity figures", prog="mu-lsp complexity")
     )
     summarize_args.add_arguments(
         sub.add_parser("summarize", help="summarize complex functions", prog="mu-lsp summarize")
     )
-    cache_cmd.add_arguments(
-        sub.add_parser("cache", help="show or clear the summary cache", prog="mu-lsp cache")
-    )
+    cache_cmd.add_arguments(sub.add_parser("cache", help="show or clear the summary cache", prog="mu-lsp cache"))
     return parser
 
 

@@ -105,9 +105,7 @@ def _as_json(row: FunctionRow, thresholds: Thresholds) -> dict[str, object]:
     }
 
 
-def _print_table(
-    rows: list[FunctionRow], thresholds: Thresholds, files: int, functions: int, show_all: bool
-) -> None:
+def _print_table(rows: list[FunctionRow], thresholds: Thresholds, files: int, functions: int, show_all: bool) -> None:
     rows.sort(key=lambda r: (-r.cognitive, -r.cyclomatic, r.path, r.line))
     out = sys.stdout
     if rows:
@@ -116,10 +114,7 @@ def _print_table(
         for r in rows:
             name = r.qualified_name if len(r.qualified_name) <= width else r.qualified_name[: width - 1] + "…"
             flag = "*" if show_all and thresholds.is_complex(r.cyclomatic, r.cognitive) else " "
-            out.write(
-                f"{r.cyclomatic:>4} {r.cognitive:>4}{flag} {name:<{width}}  "
-                f"{display_path(r.path)}:{r.line}\n"
-            )
+            out.write(f"{r.cyclomatic:>4} {r.cognitive:>4}{flag} {name:<{width}}  {display_path(r.path)}:{r.line}\n")
     complex_count = sum(1 for r in rows if thresholds.is_complex(r.cyclomatic, r.cognitive))
     noun = "function" if functions == 1 else "functions"
     out.write(

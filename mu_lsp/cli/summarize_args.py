@@ -25,7 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or directories")
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask before paid calls")
-    parser.add_argument("--dry-run", action="store_true", help="show the estimate and what would be sent; call nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the estimate and what would be sent; call nothing",
+    )
     parser.add_argument("--provider", type=_provider, help=f"one of {', '.join(PROVIDERS)}")
     parser.add_argument("--model", help="model name (default: the provider's default)")
     parser.add_argument("--api-base", type=_url, metavar="URL", help="OpenAI-compatible or provider endpoint")

@@ -56,7 +56,10 @@ def _collect(paths: list[Path], thresholds: Thresholds, err: TextIO) -> list[Job
         try:
             source = candidate.path.read_bytes()
         except OSError as error:
-            print(f"mu-lsp: skipped {display_path(str(candidate.path))}: unreadable ({error.strerror})", file=err)
+            print(
+                f"mu-lsp: skipped {display_path(str(candidate.path))}: unreadable ({error.strerror})",
+                file=err,
+            )
             continue
         tree = parse(source, candidate.language)
         shown = display_path(str(candidate.path))
@@ -95,12 +98,24 @@ def _report(problems: list[ConfigProblem], err: TextIO) -> bool:
 
 
 def _run_jobs(
-    args: argparse.Namespace, settings: Settings, pool: LLMPool, jobs: list[Job], out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    settings: Settings,
+    pool: LLMPool,
+    jobs: list[Job],
+    out: TextIO,
+    err: TextIO,
 ) -> int:
     requests = [job.request for job in jobs]
     estimate = pool.estimate(requests, use_cache=not args.no_cache)
-    label = "offline structural summaries" if pool.provider.value == "offline" else f"{pool.provider.value}/{pool.model_name}"
-    print(f"mu-lsp: {len(jobs)} complex function{'s' if len(jobs) != 1 else ''}; {label}: {estimate.describe()}", file=err)
+    label = (
+        "offline structural summaries"
+        if pool.provider.value == "offline"
+        else f"{pool.provider.value}/{pool.model_name}"
+    )
+    print(
+        f"mu-lsp: {len(jobs)} complex function{'s' if len(jobs) != 1 else ''}; {label}: {estimate.describe()}",
+        file=err,
+    )
     if args.dry_run:
         _print_dry_run(args, pool, jobs, out)
         return 0
@@ -136,7 +151,10 @@ def _confirmed(args: argparse.Namespace, estimate: CostEstimate, err: TextIO) ->
         return True
     cost = "an unknown amount" if estimate.cost_usd is None else f"about ${estimate.cost_usd:.4f}"
     if not sys.stdin.isatty():
-        print(f"mu-lsp summarize: this would cost {cost}; pass --yes to confirm (no terminal to ask on)", file=err)
+        print(
+            f"mu-lsp summarize: this would cost {cost}; pass --yes to confirm (no terminal to ask on)",
+            file=err,
+        )
         return False
     err.write(f"Proceed and spend {cost}? [y/N] ")
     err.flush()
@@ -173,9 +191,14 @@ def _print_dry_run(args: argparse.Namespace, pool: LLMPool, jobs: list[Job], out
             out.write("  (excluded: nothing would be sent)\n")
             continue
         out.write(f"  ({row['redactions']} secret{'s' if row['redactions'] != 1 else ''} redacted)\n")
-        for message in row["messages"]:
+        for message in messages_of(row):
             out.write(f"--- {message['role']} ---\n{message['content']}\n")
         out.write("\n")
+
+
+def messages_of(row: dict[str, Any]) -> list[dict[str, str]]:
+    messages = row.get("messages")
+    return messages if isinstance(messages, list) else []
 
 
 def _row(job: Job, result: SummarizationResult) -> dict[str, Any]:
@@ -195,7 +218,9 @@ def _row(job: Job, result: SummarizationResult) -> dict[str, Any]:
 def _print_text(job: Job, result: SummarizationResult, out: TextIO) -> None:
     fn = job.function
     origin = "cached" if result.cached else ("offline" if result.offline else result.model)
-    out.write(f"{job.path}:{fn.name_row + 1}  {fn.qualified_name}  (CC {fn.cyclomatic} · cog {fn.cognitive}) [{origin}]\n")
+    out.write(
+        f"{job.path}:{fn.name_row + 1}  {fn.qualified_name}  (CC {fn.cyclomatic} · cog {fn.cognitive}) [{origin}]\n"
+    )
     if result.error:
         out.write(f"  ! {result.error}\n")
     for bullet in result.summary:

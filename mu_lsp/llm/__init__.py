@@ -24,7 +24,20 @@ _EXPORTS = {
     "PROMPT_VERSION": "mu_lsp.llm.prompts",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "PROMPT_VERSION",
+    "Backoff",
+    "CostEstimate",
+    "ErrorKind",
+    "LLMPool",
+    "LLMProvider",
+    "LLMStats",
+    "PoolConfig",
+    "SummarizationRequest",
+    "SummarizationResult",
+    "create_pool",
+    "estimate_cost",
+]
 
 if TYPE_CHECKING:
     from mu_lsp.llm.cost import estimate_cost

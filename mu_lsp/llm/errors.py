@@ -51,14 +51,15 @@ def _names(error: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(error).__mro__}
 
 
-def _headers(error: BaseException) -> Mapping[str, Any]:
+def _headers(error: BaseException) -> Any:
+    """Whatever header mapping the exception carries (dict or httpx.Headers), else {}."""
     for attribute in ("litellm_response_headers", "headers"):
         headers = getattr(error, attribute, None)
-        if isinstance(headers, Mapping) or hasattr(headers, "get"):
-            return headers  # type: ignore[no-any-return]
+        if hasattr(headers, "get"):
+            return headers
     response = getattr(error, "response", None)
     headers = getattr(response, "headers", None)
-    return headers if headers is not None else {}
+    return headers if hasattr(headers, "get") else {}
 
 
 def retry_after_seconds(error: BaseException, now: float | None = None) -> float | None:
@@ -129,23 +130,56 @@ def classify(error: BaseException) -> ProviderFailure:
         return failure(ErrorKind.BAD_REQUEST, False)
     if _looks_unreadable(detail):
         return failure(ErrorKind.BAD_RESPONSE, True)
-    if names & {"TypeError", "KeyError", "AttributeError", "IndexError", "JSONDecodeError", "APIResponseValidationError"}:
+    if names & {
+        "TypeError",
+        "KeyError",
+        "AttributeError",
+        "IndexError",
+        "JSONDecodeError",
+        "APIResponseValidationError",
+    }:
         return failure(ErrorKind.BAD_RESPONSE, False)
-    if names & {"APIConnectionError", "ConnectError", "ConnectionError", "OSError"} or _looks_disconnected(detail):
+    if names & {
+        "APIConnectionError",
+        "ConnectError",
+        "ConnectionError",
+        "OSError",
+    } or _looks_disconnected(detail):
         return failure(ErrorKind.CONNECTION, True)
-    if (status is not None and status >= 500) or names & {"InternalServerError", "ServiceUnavailableError", "BadGatewayError"}:
+    if (status is not None and status >= 500) or names & {
+        "InternalServerError",
+        "ServiceUnavailableError",
+        "BadGatewayError",
+    }:
         return failure(ErrorKind.SERVER, True)
     return failure(ErrorKind.INTERNAL, False)
 
 
 def _looks_disconnected(detail: str) -> bool:
     lowered = detail.lower()
-    return any(word in lowered for word in ("connection error", "disconnected", "connection refused", "connect call failed"))
+    return any(
+        word in lowered
+        for word in (
+            "connection error",
+            "disconnected",
+            "connection refused",
+            "connect call failed",
+        )
+    )
 
 
 def _looks_unreadable(detail: str) -> bool:
     lowered = detail.lower()
-    return any(word in lowered for word in ("expecting value", "unable to get json", "jsondecode", "invalid json", "unterminated string"))
+    return any(
+        word in lowered
+        for word in (
+            "expecting value",
+            "unable to get json",
+            "jsondecode",
+            "invalid json",
+            "unterminated string",
+        )
+    )
 
 
 def describe(

@@ -38,7 +38,12 @@ _TABLES: dict[str, _Table] = {
     "python": _Table(
         functions=frozenset({"function_definition", "lambda", "class_definition"}),
         calls={"call": "function"},
-        conditions={"if_statement": "condition", "elif_clause": "condition", "while_statement": "condition", "match_statement": "subject"},
+        conditions={
+            "if_statement": "condition",
+            "elif_clause": "condition",
+            "while_statement": "condition",
+            "match_statement": "subject",
+        },
         loops={"for_statement": "right"},
         returns=frozenset({"return_statement"}),
         raises=frozenset({"raise_statement"}),
@@ -46,9 +51,23 @@ _TABLES: dict[str, _Table] = {
         targets=frozenset({"attribute", "subscript"}),
     ),
     "javascript": _Table(
-        functions=frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition", "class_declaration", "generator_function"}),
+        functions=frozenset(
+            {
+                "function_declaration",
+                "function_expression",
+                "arrow_function",
+                "method_definition",
+                "class_declaration",
+                "generator_function",
+            }
+        ),
         calls={"call_expression": "function", "new_expression": "constructor"},
-        conditions={"if_statement": "condition", "while_statement": "condition", "switch_statement": "value", "do_statement": "condition"},
+        conditions={
+            "if_statement": "condition",
+            "while_statement": "condition",
+            "switch_statement": "value",
+            "do_statement": "condition",
+        },
         loops={"for_in_statement": "right", "for_statement": "condition"},
         returns=frozenset({"return_statement"}),
         raises=frozenset({"throw_statement"}),
@@ -59,7 +78,11 @@ _TABLES: dict[str, _Table] = {
     "go": _Table(
         functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
         calls=dict(_BRACE_CALLS),
-        conditions={"if_statement": "condition", "expression_switch_statement": "value", "type_switch_statement": "value"},
+        conditions={
+            "if_statement": "condition",
+            "expression_switch_statement": "value",
+            "type_switch_statement": "value",
+        },
         loops={"for_statement": ""},
         returns=frozenset({"return_statement"}),
         raises=frozenset(),
@@ -70,7 +93,11 @@ _TABLES: dict[str, _Table] = {
     "rust": _Table(
         functions=frozenset({"function_item", "closure_expression"}),
         calls={"call_expression": "function", "macro_invocation": "macro"},
-        conditions={"if_expression": "condition", "while_expression": "condition", "match_expression": "value"},
+        conditions={
+            "if_expression": "condition",
+            "while_expression": "condition",
+            "match_expression": "value",
+        },
         loops={"for_expression": "value"},
         returns=frozenset({"return_expression"}),
         raises=frozenset(),
@@ -81,7 +108,11 @@ _TABLES: dict[str, _Table] = {
     "java": _Table(
         functions=frozenset({"method_declaration", "constructor_declaration", "lambda_expression", "class_body"}),
         calls={"method_invocation": "name", "object_creation_expression": "type"},
-        conditions={"if_statement": "condition", "while_statement": "condition", "switch_expression": "condition"},
+        conditions={
+            "if_statement": "condition",
+            "while_statement": "condition",
+            "switch_expression": "condition",
+        },
         loops={"enhanced_for_statement": "value", "for_statement": "condition"},
         returns=frozenset({"return_statement"}),
         raises=frozenset({"throw_statement"}),
@@ -93,16 +124,91 @@ _TABLES: dict[str, _Table] = {
 _TABLES["typescript"] = _TABLES["tsx"] = _TABLES["javascript"]
 
 _TRIVIAL_CALLS = frozenset(
-    "len str int float bool list dict set tuple isinstance issubclass print range enumerate zip "
-    "repr type super getattr hasattr setattr min max sorted iter next map filter any all abs round "
-    "format append Some Ok Err Box String Vec println format! vec! println! Object Array Number "
-    "parseInt console.log make new".split()
+    [
+        "len",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "isinstance",
+        "issubclass",
+        "print",
+        "range",
+        "enumerate",
+        "zip",
+        "repr",
+        "type",
+        "super",
+        "getattr",
+        "hasattr",
+        "setattr",
+        "min",
+        "max",
+        "sorted",
+        "iter",
+        "next",
+        "map",
+        "filter",
+        "any",
+        "all",
+        "abs",
+        "round",
+        "format",
+        "append",
+        "Some",
+        "Ok",
+        "Err",
+        "Box",
+        "String",
+        "Vec",
+        "println",
+        "format!",
+        "vec!",
+        "println!",
+        "Object",
+        "Array",
+        "Number",
+        "parseInt",
+        "console.log",
+        "make",
+        "new",
+    ]
 )
 _CONSTANTS = frozenset({"1", "0", "True", "False", "true", "false", "None", "null", "nil"})
 _RAISERS = frozenset({"panic", "unreachable", "bail", "todo", "unimplemented"})
 _MUTATORS = frozenset(
-    "append extend update pop remove add discard setdefault clear insert sort reverse write writelines "
-    "put push shift unshift splice set delete put_nowait send flush close truncate".split()
+    [
+        "append",
+        "extend",
+        "update",
+        "pop",
+        "remove",
+        "add",
+        "discard",
+        "setdefault",
+        "clear",
+        "insert",
+        "sort",
+        "reverse",
+        "write",
+        "writelines",
+        "put",
+        "push",
+        "shift",
+        "unshift",
+        "splice",
+        "set",
+        "delete",
+        "put_nowait",
+        "send",
+        "flush",
+        "close",
+        "truncate",
+    ]
 )
 _IO_HINTS = (
     "open",
@@ -144,7 +250,7 @@ def _short(text: str, limit: int = 30) -> str:
 
 
 def _callee_name(text: str) -> str:
-    text = text.split("(")[0].split("<")[0].strip()
+    text = text.split("(", maxsplit=1)[0].split("<", maxsplit=1)[0].strip()
     parts = [p for p in text.replace("::", ".").replace("->", ".").split(".") if p]
     return ".".join(parts[-2:]) if parts else text
 
@@ -167,7 +273,11 @@ def _find_function(root: ts.Node, table: _Table) -> ts.Node | None:
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in table.functions and node.type not in ("class_definition", "class_declaration", "class_body"):
+        if node.type in table.functions and node.type not in (
+            "class_definition",
+            "class_declaration",
+            "class_body",
+        ):
             return node
         stack.extend(reversed(node.children))
     return None
@@ -198,9 +308,9 @@ def _collect(function: ts.Node, source: bytes, table: _Table) -> _Facts:
         visited += 1
         kind = node.type
         if kind in table.functions:
-            name = node.child_by_field_name("name")
-            if name is not None:
-                facts.helpers.append(_text(name, source))
+            helper = node.child_by_field_name("name")
+            if helper is not None:
+                facts.helpers.append(_text(helper, source))
             continue
         if kind in table.conditions:
             field_name = table.conditions[kind]
@@ -237,16 +347,30 @@ def _collect(function: ts.Node, source: bytes, table: _Table) -> _Facts:
             thrown = next(iter(node.named_children), None)
             name = ""
             if thrown is not None:
-                inner = thrown.child_by_field_name("function") or thrown.child_by_field_name("constructor") or thrown.child_by_field_name("type") or thrown
+                inner = (
+                    thrown.child_by_field_name("function")
+                    or thrown.child_by_field_name("constructor")
+                    or thrown.child_by_field_name("type")
+                    or thrown
+                )
                 name = _callee_name(_text(inner, source))
             facts.raises.append(_short(name or "an error", 24))
         elif kind in table.assignments:
             left = node.child_by_field_name("left") or (node.named_children[0] if node.named_children else None)
             if left is not None and left.type == "expression_list" and left.named_children:
                 left = left.named_children[0]
-            if left is not None and left.type in table.targets:
-                facts.mutations.append(_short(_text(left, source), 24))
-            elif kind in ("augmented_assignment", "compound_assignment_expr", "augmented_assignment_expression", "inc_statement", "dec_statement", "update_expression") and left is not None:
+            if (left is not None and left.type in table.targets) or (
+                kind
+                in (
+                    "augmented_assignment",
+                    "compound_assignment_expr",
+                    "augmented_assignment_expression",
+                    "inc_statement",
+                    "dec_statement",
+                    "update_expression",
+                )
+                and left is not None
+            ):
                 facts.mutations.append(_short(_text(left, source), 24))
         elif kind in ("global_statement", "nonlocal_statement"):
             facts.mutations.extend(_text(c, source) for c in node.named_children)

@@ -16,6 +16,7 @@ Improvements over the seed design:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -29,7 +30,7 @@ from mu_lsp.llm.errors import ProviderFailure, classify, describe
 from mu_lsp.llm.offline import summarize_offline
 from mu_lsp.llm.privacy import ExcludeMatcher
 from mu_lsp.llm.prompts import UnparseableAnswer, build_messages, parse_summary
-from mu_lsp.llm.providers import ModelConfig, is_local_url, resolve_model
+from mu_lsp.llm.providers import ModelConfig, is_local_url
 from mu_lsp.llm.redact import redact_secrets
 from mu_lsp.llm.transport import Completion, complete
 from mu_lsp.llm.types import (
@@ -65,8 +66,8 @@ class Backoff:
     def delay(self, retry: int, retry_after: float | None) -> float:
         spread = 1.0 + random.random() * self.jitter
         if retry_after is not None:
-            return min(self.cap, retry_after * spread) if retry_after > 0 else 0.0
-        return min(self.cap, self.base * (2**retry) * spread)
+            return float(min(self.cap, retry_after * spread)) if retry_after > 0 else 0.0
+        return float(min(self.cap, self.base * (2.0**retry) * spread))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +137,7 @@ class LLMPool:
         return cache_key(request.content_hash, request.language, self.provider.value, self.model_name)
 
     def is_excluded(self, request: SummarizationRequest) -> bool:
-        return bool(request.path) and self.config.exclude.is_excluded(
-            request.path or "", self.config.workspace_root
-        )
+        return bool(request.path) and self.config.exclude.is_excluded(request.path or "", self.config.workspace_root)
 
     def estimate(self, requests: Sequence[SummarizationRequest], use_cache: bool = True) -> CostEstimate:
         """Blocking estimate (reads the disk cache): call it off the event loop."""
@@ -147,9 +146,15 @@ class LLMPool:
             sendable,
             self.model_name,
             self.provider,
-            is_cached=(lambda r: self.cache.contains(self.key_for(r))) if use_cache else None,
+            is_cached=self._is_cached if use_cache else None,
             api_base=self.config.api_base,
         )
+
+    def _landed(self, key: str, _task: asyncio.Task[SummarizationResult]) -> None:
+        self._flights.pop(key, None)
+
+    def _is_cached(self, request: SummarizationRequest) -> bool:
+        return self.cache.contains(self.key_for(request))
 
     async def summarize(
         self, request: SummarizationRequest, use_cache: bool = True, override_budget: bool = False
@@ -175,7 +180,7 @@ class LLMPool:
         if flight is None:
             task = asyncio.ensure_future(self._produce(request, key, override_budget))
             flight = self._flights[key] = _Flight(task)
-            task.add_done_callback(lambda _t, k=key: self._flights.pop(k, None))
+            task.add_done_callback(functools.partial(self._landed, key))
         else:
             self.stats.deduplicated += 1
         flight.waiters += 1
@@ -257,7 +262,9 @@ class LLMPool:
             cache_key=key,
         )
 
-    async def _produce(self, request: SummarizationRequest, key: str, override_budget: bool = False) -> SummarizationResult:
+    async def _produce(
+        self, request: SummarizationRequest, key: str, override_budget: bool = False
+    ) -> SummarizationResult:
         if self.provider is LLMProvider.OFFLINE:
             return await self._offline(request, key)
         redaction = redact_secrets(request.body_source)
@@ -269,7 +276,10 @@ class LLMPool:
         if self.provider.is_paid and not api_key and not is_local_url(self.config.api_base):
             variable = self.provider.key_variable or "the API key"
             return self._failure(
-                request, key, ErrorKind.AUTHENTICATION, f"no API key for {self.provider.value}: set {variable}"
+                request,
+                key,
+                ErrorKind.AUTHENTICATION,
+                f"no API key for {self.provider.value}: set {variable}",
             )
         async with self._limiter:
             return await self._attempts(request, key, messages, api_key, len(redaction.findings), override_budget)
@@ -305,10 +315,21 @@ class LLMPool:
                 raise
             except Exception as error:
                 failure = classify(error)
-                log.debug("attempt %d for %s failed: %s (%s)", attempts, request.function_name, failure.kind, failure.detail)
+                log.debug(
+                    "attempt %d for %s failed: %s (%s)",
+                    attempts,
+                    request.function_name,
+                    failure.kind,
+                    failure.detail,
+                )
                 limit = config.max_retries + (EXTRA_RATE_LIMIT_RETRIES if failure.kind is ErrorKind.RATE_LIMIT else 0)
                 if failure.retryable and retries < limit:
-                    await asyncio.sleep(self._backoff.delay(retries, failure.retry_after if failure.kind is ErrorKind.RATE_LIMIT else None))
+                    await asyncio.sleep(
+                        self._backoff.delay(
+                            retries,
+                            failure.retry_after if failure.kind is ErrorKind.RATE_LIMIT else None,
+                        )
+                    )
                     retries += 1
                     self.stats.retries += 1
                     continue
@@ -319,7 +340,13 @@ class LLMPool:
             except UnparseableAnswer as error:
                 return self._failure(request, key, ErrorKind.BAD_RESPONSE, f"{error} ({self.model_name})")
             self.stats.completed += 1
-            entry = CachedSummary(tuple(bullets), self.model_name, self.provider.value, completion.input_tokens, completion.output_tokens)
+            entry = CachedSummary(
+                tuple(bullets),
+                self.model_name,
+                self.provider.value,
+                completion.input_tokens,
+                completion.output_tokens,
+            )
             await self.cache.set(key, entry)
             return SummarizationResult(
                 function_name=request.function_name,
@@ -337,7 +364,12 @@ class LLMPool:
         self, request: SummarizationRequest, key: str, failure: ProviderFailure, attempts: int
     ) -> SummarizationResult:
         message = describe(
-            failure, self.provider, self.model_name, attempts, self.config.timeout_seconds, self.config.api_base
+            failure,
+            self.provider,
+            self.model_name,
+            attempts,
+            self.config.timeout_seconds,
+            self.config.api_base,
         )
         return self._failure(request, key, failure.kind, message)
 

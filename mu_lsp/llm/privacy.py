@@ -15,7 +15,6 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
 from pathspec import GitIgnoreSpec
-from pathspec.patterns.gitwildmatch import GitWildMatchPatternError
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "**/.env*",
@@ -51,7 +50,7 @@ class ExcludeMatcher:
         for pattern in kept:
             try:
                 GitIgnoreSpec.from_lines([pattern])
-            except (GitWildMatchPatternError, ValueError) as error:
+            except ValueError as error:  # pathspec's pattern errors are ValueErrors
                 raise ValueError(f"invalid exclude pattern {pattern!r}: {error}") from None
         return cls(kept, GitIgnoreSpec.from_lines(kept))
 

@@ -52,12 +52,22 @@ class ModelConfig:
 
 
 def _model(
-    name: str, provider: LLMProvider, litellm_id: str, price_in: float, price_out: float, window: int
+    name: str,
+    provider: LLMProvider,
+    litellm_id: str,
+    price_in: float,
+    price_out: float,
+    window: int,
 ) -> ModelConfig:
     return ModelConfig(name, provider, litellm_id, price_in, price_out, window)
 
 
-_A, _O, _L, _R = LLMProvider.ANTHROPIC, LLMProvider.OPENAI, LLMProvider.OLLAMA, LLMProvider.OPENROUTER
+_A, _O, _L, _R = (
+    LLMProvider.ANTHROPIC,
+    LLMProvider.OPENAI,
+    LLMProvider.OLLAMA,
+    LLMProvider.OPENROUTER,
+)
 MODEL_CONFIGS: Mapping[str, ModelConfig] = {
     m.name: m
     for m in (
@@ -79,8 +89,22 @@ MODEL_CONFIGS: Mapping[str, ModelConfig] = {
         _model("codellama", _L, "ollama_chat/codellama", 0.0, 0.0, 16_384),
         _model("mistral", _L, "ollama_chat/mistral", 0.0, 0.0, 32_768),
         _model("llama2", _L, "ollama_chat/llama2", 0.0, 0.0, 4_096),
-        _model("anthropic/claude-haiku-4.5", _R, "openrouter/anthropic/claude-haiku-4.5", 1.00, 5.00, 200_000),
-        _model("anthropic/claude-3-haiku", _R, "openrouter/anthropic/claude-3-haiku", 0.25, 1.25, 200_000),
+        _model(
+            "anthropic/claude-haiku-4.5",
+            _R,
+            "openrouter/anthropic/claude-haiku-4.5",
+            1.00,
+            5.00,
+            200_000,
+        ),
+        _model(
+            "anthropic/claude-3-haiku",
+            _R,
+            "openrouter/anthropic/claude-3-haiku",
+            0.25,
+            1.25,
+            200_000,
+        ),
         _model("openai/gpt-4o-mini", _R, "openrouter/openai/gpt-4o-mini", 0.15, 0.60, 128_000),
     )
 }

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import math
 import re
 from collections import Counter
@@ -78,7 +79,15 @@ def shannon_entropy(text: str) -> float:
 
 # First percentile of the entropy of random base62 strings of each length, minus a margin
 # (measured with random.Random; see test_entropy_threshold_accepts_random_strings).
-_ENTROPY_FLOOR = ((16, 3.30), (20, 3.55), (24, 3.80), (32, 4.10), (40, 4.35), (48, 4.55), (64, 4.80))
+_ENTROPY_FLOOR = (
+    (16, 3.30),
+    (20, 3.55),
+    (24, 3.80),
+    (32, 4.10),
+    (40, 4.35),
+    (48, 4.55),
+    (64, 4.80),
+)
 
 
 def _entropy_threshold(length: int) -> float:
@@ -94,43 +103,79 @@ def _entropy_threshold(length: int) -> float:
 
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_VOWELS = frozenset("aeiouAEIOU")
+_WORD_RUN = re.compile(r"[a-z]{3,}")
+_PRINTABLE = frozenset(range(32, 127))
 
 
 def _looks_random(value: str) -> bool:
-    """Random keys mix cases and digits evenly; identifiers, words and hashes do not."""
-    if not (
-        any(c.isupper() for c in value)
-        and any(c.islower() for c in value)
-        and any(c.isdigit() for c in value)
-    ):
+    """Random keys mix cases and digits evenly; identifiers, words, hashes and encoded text
+    do not."""
+    if not (any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)):
         return False  # a random 24-char base62 string lacks one of these 1.7% of the time
     if _HEX.fullmatch(value):
         return False
-    letters = [c for c in value if c.isalpha()]
-    if sum(c in _VOWELS for c in letters) > 0.3 * len(letters):
-        return False  # readable (vowel share in English ≈ 38%, in random base62 ≈ 19%)
-    steps = sum(1 for a, b in zip(value, value[1:], strict=False) if ord(b) - ord(a) == 1)
+    if ("-" in value or "_" in value) and ("/" in value or "+" in value):
+        return False  # two base64 alphabets at once: a path or a model name, not an encoding
+    if sum(len(run) for run in _WORD_RUN.findall(value)) > 0.4 * len(value):
+        return False  # CamelCase words ("MPSGraphPooling2DOp"); random base62 scores ~0.1
+    steps = sum(1 for a, b in itertools.pairwise(value) if ord(b) - ord(a) == 1)
     if steps > len(value) // 4:
         return False  # alphabets and counting sequences: "ABCDEFabcdef012345"
-    return shannon_entropy(value) >= _entropy_threshold(len(value))
+    if shannon_entropy(value) < _entropy_threshold(len(value)):
+        return False
+    return not _encoded_text(value)
+
+
+def _encoded_text(value: str) -> bool:
+    """Base64 of printable text ("SGVsbG8gd29ybGQ=") is data in a test or a docstring; a key
+    decodes to random bytes. Text with a colon may be `user:password`, so it stays a secret."""
+    if len(value) % 4 == 1:
+        return False
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_" if "-" in value or "_" in value else None, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return all(byte in _PRINTABLE for byte in decoded) and b":" not in decoded
 
 
 def _credential_like(value: str) -> bool:
-    """A token after `Bearer`/`key-`/`sk-` is a credential if it is not a plain word."""
+    """A token after `Bearer`/`key-`/`sk-` is a credential if it is neither a plain word nor a
+    documentation mask (`sk-...`, `sk-xxxxxxxx`, `sk-your-key-here`)."""
+    if _DOC_MASK.search(value):
+        return False
     has_digit = any(c.isdigit() for c in value)
     mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
-    return (has_digit and any(c.isalpha() for c in value)) or (mixed_case and "+" in value) or (
-        mixed_case and shannon_entropy(value) >= _entropy_threshold(len(value))
+    return (
+        (has_digit and any(c.isalpha() for c in value))
+        or (mixed_case and "+" in value)
+        or (mixed_case and shannon_entropy(value) >= _entropy_threshold(len(value)))
     )
 
 
-_TEMPLATE = re.compile(r"[{}]|%[-#0 +]?\d*(?:\.\d+)?[sdifrx]|%\(\w+\)|^\$\w|^\$\(|^<[^<>]*>$|^@\w+@$")
+_TEMPLATE = re.compile(
+    r"[{}]"  # f-strings, str.format, ${VAR}, {{ jinja }}
+    r"|%[-#0 +]?\d*(?:\.\d+)?[sdifrx]|%\(\w+\)"  # printf
+    r"|^\$\w|\$\(|^@\w+@$|^os\.environ|^env:"  # $VAR, $(command), @VAR@, litellm's os.environ/VAR
+    r"|<[A-Za-z][\w \-]*>"  # <token>, <your password>
+)
+_MASK = re.compile(r"\*{3,}|\.{3,}|…|[xX]{4,}|•{3,}|#{4,}")
+# Masks in documentation ("sk-...", "xoxb-XXXXXXXXXXXX"). Stricter than _MASK because it also
+# applies to token formats: four x's in a row occur in one random 40-char key in 30,000.
+_DOC_MASK = re.compile(r"\*{3,}|\.{3}|…|[xX]{8,}")
+_FAKE = re.compile(r"(?i)dummy|fake|example|placeholder|redacted|your|sample|foobar|replace_?me")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_MASK = re.compile(r"([*xX.#_\-•?])\1{3,}")
 _PATH_OR_URL = re.compile(r"(?:/|~/|\./|\.\./|[A-Za-z]:[\\/]|[A-Za-z][\w+.-]*://)")
-_FIELD_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_\-.][a-z0-9]+)*")
+_BRACKETED = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+){2,}")  # versions, OIDs, IP addresses
+_FIELD_NAME = re.compile(r"_*[A-Za-z][A-Za-z0-9]*(?:[ _\-.:/]+[A-Za-z0-9]+)*_*")
+_FIELD_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "bearer", "basic")
+_FIELD_WORDS_EXACT = frozenset(
+    "password passwd passphrase secret token apikey credential credentials authorization".split()
+)
+_HEADER_CASE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)+")
 _PROMPT = re.compile(r"[A-Za-z][A-Za-z ']*:\s*")
+_TYPE = re.compile(r"[A-Za-z_][\w.]*(?:\[[\w.,| \[\]]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[\w.,| \[\]]*\])?)*")
 
 
 def _is_placeholder(value: str, word: str) -> bool:
@@ -138,28 +183,47 @@ def _is_placeholder(value: str, word: str) -> bool:
     stripped = value.strip()
     if len(stripped) < 6 or stripped.startswith(_PREFIX):
         return True
-    if _TEMPLATE.search(stripped) or _MASK.fullmatch(stripped) or _ENV_NAME.fullmatch(stripped):
+    if _TEMPLATE.search(stripped) or _MASK.search(stripped) or _FAKE.search(stripped):
         return True
+    if any(pattern.fullmatch(stripped) for pattern in (_ENV_NAME, _BRACKETED, _COLOR, _DOTTED_NUMBER, _PROMPT)):
+        return True  # "GITHUB_TOKEN", "[MASK]", "#ffcc00", "1.3.6.1.5", "Password: "
     if _PATH_OR_URL.match(stripped):
         return True  # paths are not secrets; credentials inside URLs have their own detector
-    if _FIELD_NAME.fullmatch(stripped) and any(w in stripped for w in _FIELD_WORDS):
-        return True  # a key or mode name: token_type = "access_token", auth = "password"
-    if _PROMPT.fullmatch(stripped):
-        return True  # a prompt: "Password: ", "Enter your token:"
+    if _is_field_name(stripped):
+        return True  # a key, header or mode name: "access_token", "X-Api-Key", "password"
     return word == "pwd" and stripped.startswith(("/", "~"))  # $PWD is a directory
 
 
-_FIELD_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "bearer", "basic")
+def _is_field_name(value: str) -> bool:
+    """Names of fields, headers and modes. Kebab-case and spaced values ("super-secret-pw",
+    "a secret") are not among them: they are as likely to be passphrases."""
+    lowered = value.lower()
+    if lowered in _FIELD_WORDS_EXACT:
+        return True
+    if not _FIELD_NAME.fullmatch(value) or not any(w in lowered for w in _FIELD_WORDS):
+        return False
+    return any(c in value for c in "_.:/") or _HEADER_CASE.fullmatch(value) is not None
+
+
+def _looks_like_type(value: str) -> bool:
+    """`credentials: "Credentials | None"`: a quoted forward reference, not a value."""
+    if not _TYPE.fullmatch(value) or any(c.isdigit() for c in value):
+        return False
+    return any(c in value for c in "[|.") or sum(c.isupper() for c in value) >= 2
 
 
 # ---------------------------------------------------------------------------------------------
-# Detectors. Each yields (kind, start, end, priority); lower priority numbers win a merge.
+# Detectors. Each yields (kind, start, end, priority); a lower priority number names a merge.
+#
+# Speed: CPython's regex engine jumps straight to a pattern's literal prefix, but tries every
+# position of the text for a pattern that starts with a class, an alternation, a lookbehind or
+# (?i). So every pattern here starts with a literal; boundaries are checked in Python after a
+# match, and case-insensitive patterns run, lowercase, over the lowercased text (same offsets).
 
 _Candidate = tuple[str, int, int, int]
 _Scanner = Callable[[str, str], Iterator[_Candidate]]
 
 _SPECIFIC, _CONTEXT, _ASSIGNMENT, _ENTROPY = 0, 1, 2, 3
-_NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9])"
 _NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
 
 
@@ -167,33 +231,43 @@ _NOT_ALNUM_AFTER = r"(?![A-Za-z0-9])"
 class _Rule:
     kind: str
     pattern: re.Pattern[str]
-    anchors: tuple[str, ...]  # one must occur (in the lowercased text when `fold`)
-    group: int = 0  # the group holding the secret
-    fold: bool = False
-    check: Callable[[str], bool] | None = None
-    priority: int = _SPECIFIC
+    anchors: tuple[str, ...]  # cheap pre-check: one must occur in the text searched
+    group: int  # the group holding the secret (0: the whole match)
+    folded: bool  # the pattern is lowercase and runs over the lowercased text
+    boundary: bool  # the match must not continue an alphanumeric run
+    check: Callable[[str], bool] | None
+    priority: int
 
     def scan(self, text: str, lowered: str) -> Iterator[_Candidate]:
-        haystack = lowered if self.fold else text
+        haystack = lowered if self.folded else text
         if not any(anchor in haystack for anchor in self.anchors):
             return
-        for match in self.pattern.finditer(text):
+        for match in self.pattern.finditer(haystack):
+            if self.boundary and match.start() > 0 and text[match.start() - 1].isalnum():
+                continue
             start, end = match.span(self.group)
-            if end > start and (self.check is None or self.check(match.group(self.group))):
+            value = text[start:end]
+            if _DOC_MASK.search(value) or (self.check is not None and not self.check(value)):
+                continue
+            if end > start:
                 yield self.kind, start, end, self.priority
 
 
 def _rule(
     kind: str,
     pattern: str,
-    anchors: tuple[str, ...],
+    anchors: tuple[str, ...] = (),
     *,
     group: int = 0,
+    folded: bool = False,
+    boundary: bool = True,
     check: Callable[[str], bool] | None = None,
     priority: int = _SPECIFIC,
 ) -> _Rule:
-    fold = pattern.startswith("(?i)")
-    return _Rule(kind, re.compile(pattern), anchors, group, fold, check, priority)
+    literal = re.match(r"[A-Za-z0-9_\-:]+", pattern.replace("\\", ""))
+    anchors = anchors or ((literal.group(),) if literal else ())
+    assert anchors, kind
+    return _Rule(kind, re.compile(pattern), anchors, group, folded, boundary, check, priority)
 
 
 def _decodes_to_user_password(value: str) -> bool:
@@ -204,163 +278,163 @@ def _decodes_to_user_password(value: str) -> bool:
     return b":" in decoded and len(decoded) >= 3
 
 
+_ASSIGNED = r"[\"'\]]{0,2}\s*(?:=|:=|:|=>|,)\s*[\"']?"  # `KEY = "`, `"key": "`, `key=`
+_AWS_SECRET = r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
+_UUID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])"
+
 _RULES: tuple[_Rule, ...] = (
     _rule(
         "aws_access_key_id",
-        _NOT_ALNUM_BEFORE + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)"
-        r"[A-Z2-7]{16}" + _NOT_ALNUM_AFTER,
-        ("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA"),
+        r"A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA)[A-Z2-7]{16}" + _NOT_ALNUM_AFTER,
+        ("A",),
     ),
     _rule(
         "aws_secret_access_key",
-        r"(?i)(?:aws[\w.\-]{0,20}secret[\w.\-]{0,20}|secret_?access_?key)[\"'\]]{0,2}\s*"
-        r"(?:=|:=|:|=>|,)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
-        ("secret",),
+        r"aws[\w.\-]{0,20}?secret[\w.\-]{0,20}" + _ASSIGNED + _AWS_SECRET,
+        ("aws",),
         group=1,
+        folded=True,
+        boundary=False,
         priority=_CONTEXT,
     ),
     _rule(
-        "github_token",
-        _NOT_ALNUM_BEFORE + r"gh[pousr]_[A-Za-z0-9]{36,251}" + _NOT_ALNUM_AFTER,
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+        "aws_secret_access_key",
+        r"secret_?access_?key" + _ASSIGNED + _AWS_SECRET,
+        ("secret",),
+        group=1,
+        folded=True,
+        boundary=False,
+        priority=_CONTEXT,
     ),
-    _rule("github_token", r"github_pat_[A-Za-z0-9_]{22,255}", ("github_pat_",)),
-    _rule(
-        "gitlab_token",
-        _NOT_ALNUM_BEFORE + r"gl(?:pat|dt|rt|ptt|cbt|soat)-[A-Za-z0-9_\-]{20,64}",
-        ("gl",),
-    ),
+    _rule("github_token", r"gh[pousr]_[A-Za-z0-9]{36,251}" + _NOT_ALNUM_AFTER, ("gh",)),
+    _rule("github_token", r"github_pat_[A-Za-z0-9_]{22,255}"),
+    _rule("gitlab_token", r"gl(?:pat|dt|rt|ptt|cbt|soat)-[A-Za-z0-9_\-]{20,64}", ("gl",)),
     _rule(
         "slack_token",
-        _NOT_ALNUM_BEFORE + r"xox[abeoprs]-[A-Za-z0-9\-]{10,250}",
+        r"xox[abeoprs]-[A-Za-z0-9\-]{10,250}",
         ("xox",),
         check=lambda v: sum(c.isdigit() for c in v) >= 4,
     ),
-    _rule("slack_token", r"xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[A-Za-z0-9]{20,80}", ("xapp-",)),
+    _rule("slack_token", r"xapp-\d-[A-Z0-9]{6,20}-\d{6,20}-[A-Za-z0-9]{20,80}"),
     _rule(
         "slack_webhook",
         r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{20,120}",
         ("hooks.slack.com",),
+        boundary=False,
     ),
-    _rule(
-        "stripe_key",
-        _NOT_ALNUM_BEFORE + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}" + _NOT_ALNUM_AFTER,
-        ("_live_", "_test_"),
-    ),
-    _rule(
-        "anthropic_api_key",
-        _NOT_ALNUM_BEFORE + r"sk-ant-(?:api|admin|sid)\d{2}-[A-Za-z0-9_\-]{20,200}",
-        ("sk-ant-",),
-    ),
+    _rule("stripe_key", r"[sr]k_(?:live|test)_[A-Za-z0-9]{10,247}" + _NOT_ALNUM_AFTER, ("k_live_", "k_test_")),
+    _rule("anthropic_api_key", r"sk-ant-(?:api|admin|sid)\d{2}-[A-Za-z0-9_\-]{20,200}"),
     _rule(
         "openai_api_key",
-        _NOT_ALNUM_BEFORE + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,250}",
-        ("sk-",),
+        r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,250}",
         check=_credential_like,
     ),
-    _rule("google_api_key", r"AIza[A-Za-z0-9_\-]{35}" + _NOT_ALNUM_AFTER, ("AIza",)),
-    _rule("google_oauth_client_secret", r"GOCSPX-[A-Za-z0-9_\-]{28}", ("GOCSPX-",)),
+    _rule("google_api_key", r"AIza[A-Za-z0-9_\-]{35}" + _NOT_ALNUM_AFTER, boundary=False),
+    _rule("google_oauth_client_secret", r"GOCSPX-[A-Za-z0-9_\-]{28}", boundary=False),
     _rule(
         "jwt",
-        _NOT_ALNUM_BEFORE + r"eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{10,8000}"
-        r"\.[A-Za-z0-9_\-]{0,2000}",
-        ("eyJ",),
+        r"eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{10,8000}\.[A-Za-z0-9_\-]{0,2000}",
     ),
-    _rule(
-        "twilio_key",
-        _NOT_ALNUM_BEFORE + r"(?:SK|AC)[0-9a-f]{32}" + _NOT_ALNUM_AFTER,
-        ("SK", "AC"),
-    ),
-    _rule(
-        "sendgrid_api_key",
-        _NOT_ALNUM_BEFORE + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}" + _NOT_ALNUM_AFTER,
-        ("SG.",),
-    ),
-    _rule("npm_token", _NOT_ALNUM_BEFORE + r"npm_[A-Za-z0-9]{36}" + _NOT_ALNUM_AFTER, ("npm_",)),
-    _rule("pypi_token", r"pypi-AgE[A-Za-z0-9_\-]{50,1000}", ("pypi-AgE",)),
-    _rule(
-        "huggingface_token",
-        _NOT_ALNUM_BEFORE + r"hf_[A-Za-z0-9]{30,40}" + _NOT_ALNUM_AFTER,
-        ("hf_",),
-        check=_credential_like,
-    ),
-    _rule(
-        "discord_bot_token",
-        _NOT_ALNUM_BEFORE + r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}"
-        + _NOT_ALNUM_AFTER,
-        (".",),
-        check=_credential_like,
-    ),
+    _rule("twilio_key", r"SK[0-9a-f]{32}" + _NOT_ALNUM_AFTER),
+    _rule("twilio_key", r"AC[0-9a-f]{32}" + _NOT_ALNUM_AFTER),
+    _rule("sendgrid_api_key", r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}" + _NOT_ALNUM_AFTER),
+    _rule("npm_token", r"npm_[A-Za-z0-9]{36}" + _NOT_ALNUM_AFTER),
+    _rule("pypi_token", r"pypi-AgE[A-Za-z0-9_\-]{50,1000}", boundary=False),
+    _rule("huggingface_token", r"hf_[A-Za-z0-9]{30,40}" + _NOT_ALNUM_AFTER, check=_credential_like),
     _rule(
         "mailgun_api_key",
-        _NOT_ALNUM_BEFORE + r"key-[A-Za-z0-9]{32}" + _NOT_ALNUM_AFTER,
-        ("key-",),
+        r"key-[A-Za-z0-9]{32}" + _NOT_ALNUM_AFTER,
         check=_credential_like,
     ),
-    _rule(
-        "shopify_token",
-        _NOT_ALNUM_BEFORE + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _NOT_ALNUM_AFTER,
-        ("shp",),
-    ),
-    _rule(
-        "digitalocean_token",
-        _NOT_ALNUM_BEFORE + r"do[opr]_v1_[a-f0-9]{64}" + _NOT_ALNUM_AFTER,
-        ("_v1_",),
-    ),
-    _rule(
-        "telegram_bot_token",
-        _NOT_ALNUM_BEFORE + r"\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _NOT_ALNUM_AFTER,
-        (":AA",),
-    ),
-    _rule("age_secret_key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}", ("AGE-SECRET-KEY-",)),
+    _rule("shopify_token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _NOT_ALNUM_AFTER, ("shp",)),
+    _rule("digitalocean_token", r"do[opr]_v1_[a-f0-9]{64}" + _NOT_ALNUM_AFTER, ("_v1_",)),
+    _rule("age_secret_key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}", boundary=False),
     _rule(
         "azure_storage_key",
-        r"(?i)(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,200}={0,2})",
-        ("accountkey", "sharedaccesskey"),
+        r"accountkey\s*=\s*([a-z0-9+/]{20,200}={0,2})",
         group=1,
+        folded=True,
+        boundary=False,
+        priority=_CONTEXT,
+    ),
+    _rule(
+        "azure_storage_key",
+        r"sharedaccesskey\s*=\s*([a-z0-9+/]{20,200}={0,2})",
+        group=1,
+        folded=True,
+        boundary=False,
         priority=_CONTEXT,
     ),
     _rule(
         "azure_sas_signature",
-        r"[?&;]sig=([A-Za-z0-9%+/]{30,200}(?:%3D|=){0,2})",
-        ("sig=",),
+        r"sig=([A-Za-z0-9%+/]{30,200}(?:%3D|=){0,2})",
+        check=lambda v: "%" not in v or _credential_like(v.replace("%2B", "+").replace("%2F", "/")),
         group=1,
         priority=_CONTEXT,
     ),
     _rule(
         "bearer_token",
-        r"(?i)(?<![\w-])bearer\s+([A-Za-z0-9_\-.~+/]{16,4000}=*)",
-        ("bearer",),
+        r"bearer\s+([a-z0-9_\-.~+/]{16,4000}=*)",
         group=1,
+        folded=True,
         check=_credential_like,
         priority=_CONTEXT,
     ),
     _rule(
         "basic_auth",
-        r"(?i)(?<![\w-])basic\s+([A-Za-z0-9+/]{8,1000}={0,2})(?![A-Za-z0-9+/=])",
-        ("basic",),
+        r"basic\s+([a-z0-9+/]{8,1000}={0,2})(?![a-z0-9+/=])",
         group=1,
+        folded=True,
         check=_decodes_to_user_password,
         priority=_CONTEXT,
     ),
     _rule(
         "authorization_header",
-        r"(?i)authorization[\"']?\s*[:=,]\s*[\"']?(?:token|apikey|api-key)\s+"
-        r"([A-Za-z0-9_\-.~+/]{16,4000}=*)",
-        ("authorization",),
+        r"authorization[\"']?\s*[:=,]\s*[\"']?(?:token|apikey|api-key)\s+"
+        r"([a-z0-9_\-.~+/]{16,4000}=*)",
         group=1,
+        folded=True,
         check=_credential_like,
         priority=_CONTEXT,
     ),
     _rule(
         "heroku_api_key",
-        r"(?i)heroku[\w.\-]{0,30}[\"'\]]{0,2}\s*(?:=|:=|:|=>)\s*[\"']?"
-        r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])",
-        ("heroku",),
+        r"heroku[\w.\-]{0,30}" + _ASSIGNED + _UUID,
         group=1,
+        folded=True,
+        boundary=False,
         priority=_CONTEXT,
     ),
 )
+
+
+# Discord bot tokens and Telegram bot tokens start with a class, not a literal: find their
+# literal middle part, then check what comes before it.
+_DISCORD_TAIL = re.compile(r"\.([A-Za-z0-9_\-]{6})\.[A-Za-z0-9_\-]{27,40}" + _NOT_ALNUM_AFTER)
+_DISCORD_HEAD = re.compile(r"[MNO][A-Za-z0-9_\-]{23,27}")
+_TELEGRAM = re.compile(r":AA[A-Za-z0-9_\-]{33}" + _NOT_ALNUM_AFTER)
+_BOT_ID = re.compile(r"\d{8,10}")
+
+
+def _bot_tokens(text: str, lowered: str) -> Iterator[_Candidate]:
+    del lowered
+    for tail in _DISCORD_TAIL.finditer(text):
+        dot = tail.start()
+        for length in range(24, 29):  # "M" plus 23 to 27 characters
+            start = dot - length
+            if start >= 0 and _DISCORD_HEAD.fullmatch(text, start, dot):
+                if (start == 0 or not text[start - 1].isalnum()) and _credential_like(text[start : tail.end()]):
+                    yield "discord_bot_token", start, tail.end(), _SPECIFIC
+                break
+    if ":AA" not in text:
+        return
+    for match in _TELEGRAM.finditer(text):
+        for length in range(8, 11):
+            start = match.start() - length
+            if start >= 0 and _BOT_ID.fullmatch(text, start, match.start()):
+                if start == 0 or not text[start - 1].isalnum():
+                    yield "telegram_bot_token", start, match.end(), _SPECIFIC
+                break
 
 
 # PEM blocks: BEGIN and END are found with str.find, not a lazy regex, so a text made of
@@ -379,8 +453,8 @@ def _private_keys(text: str, lowered: str) -> Iterator[_Candidate]:
         if begin is None:
             position = found + 11
             continue
-        end_marker = text.find("-----END ", begin.end())
         end = None
+        end_marker = text.find("-----END ", begin.end())
         while end_marker != -1:
             end = _PEM_END.match(text, end_marker)
             if end is not None:
@@ -396,84 +470,118 @@ def _private_keys(text: str, lowered: str) -> Iterator[_Candidate]:
 
 
 _DATABASE_SCHEMES = frozenset(
-    "postgres postgresql mysql mariadb mongodb redis rediss valkey amqp amqps mssql sqlserver "
-    "oracle cockroachdb clickhouse couchdb neo4j cassandra db2 snowflake memcached".split()
+    ["postgres", "postgresql", "pgsql", "mysql", "mariadb", "mongodb", "redis", "rediss", "valkey", "amqp", "amqps", "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "cassandra", "db2", "snowflake", "memcached"]
 )
-_URL_CREDENTIALS = re.compile(
-    r"([A-Za-z][A-Za-z0-9+.\-]{0,30})://([^\s:/?#@\"'`<>\\]{0,128}):([^\s/?#@\"'`<>\\]{1,256})@"
-)
+_URL_CREDENTIALS = re.compile(r"://([^\s:/?#@\"'`<>\\\[\]]{0,128}):([^\s/?#@\"'`<>\\]{1,256})@")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-:]{0,40}")
 
 
 def _url_passwords(text: str, lowered: str) -> Iterator[_Candidate]:
     """Only the password of `scheme://user:password@host` goes, so the model still sees which
     database or service the code talks to."""
     del lowered
-    if "://" not in text or "@" not in text:
+    if "@" not in text:
         return
     for match in _URL_CREDENTIALS.finditer(text):
-        password = match.group(3)
-        if _TEMPLATE.search(password) or _MASK.fullmatch(password) or password.startswith(_PREFIX):
+        password = match.group(2)
+        if _TEMPLATE.search(password) or _MASK.search(password) or password.startswith(_PREFIX):
             continue
-        base_scheme = match.group(1).lower().rsplit(":", 1)[-1].split("+", 1)[0]
-        kind = "database_password" if base_scheme in _DATABASE_SCHEMES else "url_password"
-        yield kind, match.start(3), match.end(3), _CONTEXT
+        start = match.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "+.-:"):
+            start -= 1
+        scheme = text[start : match.start()].lower()
+        if not _SCHEME.fullmatch(scheme):
+            continue
+        base = scheme.rsplit(":", 1)[-1].split("+", 1)[0]  # jdbc:postgresql, postgresql+psycopg
+        kind = "database_password" if base in _DATABASE_SCHEMES else "url_password"
+        yield kind, match.start(2), match.end(2), _CONTEXT
 
 
 # Assignments to secret-looking names. The name must END with one of the words, so that
 # `db_password`, `API_KEY` and `authToken` count and `token_type` or `password_prompt` do not.
-_WORDS = (
-    "password|passwd|passphrase|pwd|secret|token|auth|credentials?|api[_\\-]?key|access[_\\-]?key"
-    "|private[_\\-]?key|secret[_\\-]?key|signing[_\\-]?key|encryption[_\\-]?key|master[_\\-]?key"
-    "|session[_\\-]?key|client[_\\-]?key|app[_\\-]?key|license[_\\-]?key"
+# The roots are found with str.find on the lowercased text; the name around each is then
+# checked, and the assignment after it matched in place.
+_ROOTS = ("pass", "pwd", "secret", "token", "auth", "cred", "key")
+_SECRET_NAME = re.compile(
+    r"(?:password|passwd|passphrase|pwd|secret|token|auth|credentials?"
+    r"|(?:api|access|private|secret|signing|encryption|master|session|client|app|license)"
+    r"[_\-]?key)\d*"
 )
-_ASSIGNMENT = re.compile(
-    r"(?i)(?P<word>" + _WORDS + r")\d*(?![\w\-])"
-    r"[\"'`\]]{0,3}"  # closing quote or bracket of a key: "password": / cfg["token"] =
-    r"(?:\s*:\s*(?!=)[\w.\[\], |&']{1,40}?(?=\s*=)|[ \t]+[A-Za-z_][\w.\[\]]{0,30}(?=\s*=))?"
-    r"[ \t]*(?:(?<![=!<>])=(?![=>~])|:=|:(?![:=])|=>)[ \t]*"
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_ASSIGNMENT_TAIL = re.compile(
+    r"(?P<close>[\"'`\]]{0,3})"  # closing quote or bracket of a key: "password": / cfg["token"] =
+    r"(?:\s*:\s*(?!=)[\w.\[\], |&']{1,40}?(?=\s*=)"  # annotation: `password: str = `
+    r"|[ \t]+(?:string|\[\]byte)(?=\s*=))?"  # Go: `var token string = `
+    r"[ \t]*(?P<sep>(?<![=!<>])=(?![=>~])|:=|:(?![:=])|=>)[ \t]*"
     r"(?:"
     r"(?:[rRbBuU]{1,2})?(?P<quote>[\"'`])(?P<quoted>[^\"'`\n\\]{1,300})(?P=quote)"
-    r"|(?P<bare>[^\s\"'`,;(){}\[\]<>\\|&]{6,300})(?=[\s\"'`,;)}\]]|$)"
+    # A bare value must end its line (YAML, .env, a query string), bar closing punctuation
+    # and a comment; otherwise it is the start of an expression or of a sentence.
+    r"|(?P<bare>[^\s\"'`,;(){}\[\]<>\\|&]{6,300})"
+    r"(?=[ \t]*(?:[,;)}\]\"'`&][ \t]*)*(?:(?:#|//)[^\n]*)?(?:\r?\n|$)|&)"
     r")"
 )
-_PASSWORD_WORDS = frozenset(("password", "passwd", "passphrase", "pwd"))
+_PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
 _CODE = re.compile(
-    r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*[?!]?"
-    r"|[-+]?(?:0[xXoObB])?[0-9a-fA-F_.]+[jJlLuUfF]{0,3}"
+    r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*[?!]?"  # names: self.token, Config::KEY
+    r"|[-+]?(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)[jJlLuUfFnN]{0,3}"
 )
 
 
 def _assignments(text: str, lowered: str) -> Iterator[_Candidate]:
-    if not any(w in lowered for w in ("pass", "pwd", "secret", "token", "auth", "cred", "key")):
+    seen: set[int] = set()
+    size = len(text)
+    for root in _ROOTS:
+        index = lowered.find(root)
+        while index != -1:
+            end = index + len(root)
+            while end < size and lowered[end] in _NAME_CHARS:
+                end += 1
+            index = lowered.find(root, end)
+            if end in seen:
+                continue
+            seen.add(end)
+            word = _SECRET_NAME.search(lowered, max(0, end - 24), end)
+            if word is None or word.end() != end:
+                continue
+            match = _ASSIGNMENT_TAIL.match(text, end)
+            if match is not None:
+                yield from _assigned_value(text, match, word.start(), word.group())
+
+
+def _assigned_value(text: str, match: re.Match[str], word_start: int, word: str) -> Iterator[_Candidate]:
+    kind = "password_assignment" if word.startswith(_PASSWORD_WORDS) else "secret_assignment"
+    quoted = match.group("quoted")
+    if quoted is not None:
+        if _is_placeholder(quoted, word):
+            return
+        if match.group("sep") == ":" and not match.group("close") and _looks_like_type(quoted):
+            return  # `credentials: "Credentials | None"`, a quoted annotation
+        yield kind, match.start("quoted"), match.end("quoted"), _ASSIGNMENT
         return
-    for match in _ASSIGNMENT.finditer(text):
-        word = match.group("word").lower()
-        kind = "password_assignment" if word in _PASSWORD_WORDS else "secret_assignment"
-        quoted = match.group("quoted")
-        if quoted is not None:
-            if not _is_placeholder(quoted, word):
-                yield kind, match.start("quoted"), match.end("quoted"), _ASSIGNMENT
-            continue
-        bare = match.group("bare")
-        if _is_placeholder(bare, word):
-            continue
-        if _CODE.fullmatch(bare) and not _looks_random(bare) and not _env_line(text, match):
-            continue  # `password = read_password`, `token: Token`: a name, not a value
-        yield kind, match.start("bare"), match.end("bare"), _ASSIGNMENT
+    bare = match.group("bare")
+    if _is_placeholder(bare, word):
+        return
+    if not _env_line(text, match, word_start):
+        if match.group("sep") == ":" and text[match.start("bare") - 1] not in " \t":
+            return  # YAML wants a space after the colon; "urn:ietf:params:oauth:token-type"
+        if not _looks_random(bare) and (_CODE.fullmatch(bare) or not any(c.islower() for c in bare)):
+            return  # `password = read_password`, `AUTH=PLAIN`: a name or a keyword, not a value
+    yield kind, match.start("bare"), match.end("bare"), _ASSIGNMENT
 
 
-def _env_line(text: str, match: re.Match[str]) -> bool:
-    """`DB_PASSWORD=hunter22`: an upper-case name glued to `=` is shell or .env syntax, where a
-    bare word is a value; code formatters put spaces there and code names are rarely upper-case
-    and glued to `=` with a bare identifier after it."""
+def _env_line(text: str, match: re.Match[str], word_start: int) -> bool:
+    """`DB_PASSWORD=hunter22`: an upper-case name glued to `=` at the start of a line is shell
+    or .env syntax, where a bare word is a value. In code, formatters put spaces around `=`."""
     equals = match.start("bare") - 1
     if text[equals] != "=" or text[equals - 1] in " \t":
         return False
-    start = match.start()
+    start = word_start
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         start -= 1
-    name = text[start : match.end("word")]
-    return name.isupper() and (start == 0 or text[start - 1] in "\n \t")
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start].strip()
+    return text[start:equals].isupper() and prefix in ("", "export", "set", "#")
 
 
 _STRING_LITERAL = re.compile(r"([\"'`])([A-Za-z0-9+/_\-]{24,4000}={0,2})\1")
@@ -489,6 +597,7 @@ def _random_literals(text: str, lowered: str) -> Iterator[_Candidate]:
 _SCANNERS: tuple[_Scanner, ...] = (
     _private_keys,
     *(rule.scan for rule in _RULES),
+    _bot_tokens,
     _url_passwords,
     _assignments,
     _random_literals,
@@ -498,6 +607,8 @@ KINDS: frozenset[str] = frozenset(
     {rule.kind for rule in _RULES}
     | {
         "private_key",
+        "discord_bot_token",
+        "telegram_bot_token",
         "database_password",
         "url_password",
         "password_assignment",
@@ -506,14 +617,13 @@ KINDS: frozenset[str] = frozenset(
     }
 )
 
-
 # ---------------------------------------------------------------------------------------------
 
 
 def _merge(candidates: list[_Candidate]) -> list[SecretFinding]:
     """Union of overlapping spans: a secret is never half-redacted because two detectors
     disagreed on its extent. The most specific detector's kind names the union."""
-    candidates.sort(key=lambda c: (c[1], -c[2]))
+    candidates.sort(key=lambda c: (c[1], -c[2], c[3]))
     merged: list[SecretFinding] = []
     kind, start, end, priority = candidates[0]
     for next_kind, next_start, next_end, next_priority in candidates[1:]:
@@ -530,8 +640,8 @@ def _merge(candidates: list[_Candidate]) -> list[SecretFinding]:
 
 def _redact(text: str) -> RedactionResult:
     lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters change length when lowered ("İ")
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(lowered) != len(text):  # a few characters grow when lowered ("İ" -> "i̇")
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     candidates = [c for scanner in _SCANNERS for c in scanner(text, lowered)]
     if not candidates:
         return RedactionResult(text, ())
@@ -551,6 +661,6 @@ def redact_secrets(text: str) -> RedactionResult:
     error the whole text is withheld, because sending it unredacted is the one bad outcome."""
     try:
         return _redact(text)
-    except Exception:  # noqa: BLE001 - fail closed, whatever went wrong
+    except Exception:  # fail closed, whatever went wrong
         length = len(text) if isinstance(text, str) else 0
         return RedactionResult(f"{_PREFIX}unredactable>", (SecretFinding("unredactable", 0, length),))

@@ -31,7 +31,7 @@ def load_litellm() -> Any:
             import litellm
 
             litellm.suppress_debug_info = True
-            litellm.set_verbose = False
+            setattr(litellm, "set_verbose", False)  # noqa: B010 - not in its type stubs
             litellm.telemetry = False
             litellm.num_retries = 0
             litellm.drop_params = True

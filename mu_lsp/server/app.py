@@ -8,6 +8,7 @@ synchronous and short, so the event loop is free for the next keystroke.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Generator
@@ -30,7 +31,16 @@ from mu_lsp.server.configuration import ConfigurationLayers
 from mu_lsp.server.documents import ContentChange, Document
 from mu_lsp.server.render import hover_markdown, lens_title
 from mu_lsp.server.scheduler import Scheduler
-from mu_lsp.server.state import FunctionKey, FunctionState, Policy, State, SummaryMemory, View, function_keys, view_of
+from mu_lsp.server.state import (
+    FunctionKey,
+    FunctionState,
+    Policy,
+    State,
+    SummaryMemory,
+    View,
+    function_keys,
+    view_of,
+)
 from mu_lsp.server.text import Encoding, PositionError
 from mu_lsp.server.worker_client import WorkerClient
 from mu_lsp.summarizing import build_request
@@ -52,9 +62,7 @@ class MuProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
@@ -139,7 +147,9 @@ class MuServer(LanguageServer):
             result = await asyncio.wait_for(
                 self.workspace_configuration_async(
                     types.ConfigurationParams(
-                        items=[types.ConfigurationItem(section="mu", scope_uri=self.root.as_uri() if self.root else None)]
+                        items=[
+                            types.ConfigurationItem(section="mu", scope_uri=self.root.as_uri() if self.root else None)
+                        ]
                     )
                 ),
                 10.0,
@@ -164,7 +174,13 @@ class MuServer(LanguageServer):
         keys = function_keys(document.functions)
         return [(k, f) for k, f in zip(keys, document.functions, strict=True) if f.is_complex(self.thresholds)]
 
-    def view(self, document: Document, key: FunctionKey, function: FunctionInfo, policy: Policy | None = None) -> View:
+    def view(
+        self,
+        document: Document,
+        key: FunctionKey,
+        function: FunctionInfo,
+        policy: Policy | None = None,
+    ) -> View:
         return view_of(
             function,
             document.function_hash(function),
@@ -179,11 +195,17 @@ class MuServer(LanguageServer):
         if path is not None:
             shown = str(path)
             if self.root is not None:
-                try:
+                with contextlib.suppress(ValueError):
                     shown = str(path.relative_to(self.root))
-                except ValueError:
-                    pass
-        return build_request(function, document.source, document.tree, path, shown, document.buffer.line_starts, body_hash)
+        return build_request(
+            function,
+            document.source,
+            document.tree,
+            path,
+            shown,
+            document.buffer.line_starts,
+            body_hash,
+        )
 
     def summarizable(self, document: Document) -> bool:
         policy = self.policy_for(document)
@@ -291,7 +313,12 @@ def _register_documents(server: MuServer) -> None:
         changes = [
             ContentChange(
                 change.text,
-                (change.range.start.line, change.range.start.character, change.range.end.line, change.range.end.character)
+                (
+                    change.range.start.line,
+                    change.range.start.character,
+                    change.range.end.line,
+                    change.range.end.character,
+                )
                 if isinstance(change, types.TextDocumentContentChangePartial)
                 else None,
             )
@@ -357,7 +384,12 @@ def _register_views(server: MuServer) -> None:
             lenses.append(
                 types.CodeLens(
                     range=types.Range(start=position, end=position),
-                    data={"uri": document.uri, "name": key[0], "index": key[1], "line": function.name_row},
+                    data={
+                        "uri": document.uri,
+                        "name": key[0],
+                        "index": key[1],
+                        "line": function.name_row,
+                    },
                 )
             )
         return lenses
@@ -380,6 +412,8 @@ def _register_views(server: MuServer) -> None:
         view = ls.view(document, key, function)
         title = lens_title(view, "save" in ls.settings.summarize.on)
         lens.command = types.Command(
-            title=title, command=COMMAND_SUMMARIZE_FUNCTION, arguments=[document.uri, function.name_row]
+            title=title,
+            command=COMMAND_SUMMARIZE_FUNCTION,
+            arguments=[document.uri, function.name_row],
         )
         return lens

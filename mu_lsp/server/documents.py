@@ -23,6 +23,7 @@ from mu_lsp.server.text import Encoding, PositionError, TextBuffer
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True, slots=True)
 class ContentChange:
     """One `contentChanges` entry: a range in client units, or None for the whole text."""

@@ -16,7 +16,12 @@ from lsprotocol import types
 
 from mu_lsp.llm.errors import scrub
 
-LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
 _LSP_TYPES = {
     logging.DEBUG: types.MessageType.Log,
     logging.INFO: types.MessageType.Info,
@@ -44,10 +49,13 @@ class EditorLogHandler(logging.Handler):
             return
         self._sending = True
         try:
-            kind = _LSP_TYPES.get(record.levelno, types.MessageType.Error if record.levelno > logging.ERROR else types.MessageType.Log)
+            kind = _LSP_TYPES.get(
+                record.levelno,
+                types.MessageType.Error if record.levelno > logging.ERROR else types.MessageType.Log,
+            )
             self.send(types.LogMessageParams(type=kind, message=self.format(record)))
         except Exception:  # never let logging break the server
-            pass
+            self.handleError(record)
         finally:
             self._sending = False
 

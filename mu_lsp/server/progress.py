@@ -43,7 +43,10 @@ class BatchProgress:
         self._server.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
-                title=self._title, message=f"Summarizing 0/{self._total}", percentage=0, cancellable=True
+                title=self._title,
+                message=f"Summarizing 0/{self._total}",
+                percentage=0,
+                cancellable=True,
             ),
         )
 

@@ -45,8 +45,7 @@ def lens_title(view: View, summarize_on_save: bool) -> str:
 def hover_markdown(view: View, complex_function: bool, summarize_on_save: bool) -> str:
     function = view.function
     lines = [
-        f"**{code_span(function.qualified_name)}** · cyclomatic {function.cyclomatic} · "
-        f"cognitive {function.cognitive}"
+        f"**{code_span(function.qualified_name)}** · cyclomatic {function.cyclomatic} · cognitive {function.cognitive}"
     ]
     if not complex_function:
         return lines[0]

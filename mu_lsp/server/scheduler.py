@@ -31,6 +31,7 @@ class Scheduler:
         self.server = server
         self.tasks: dict[tuple[str, FunctionKey], tuple[str, asyncio.Task[None]]] = {}
         self._refresh_pending = False
+        self._trackers: set[asyncio.Task[None]] = set()
 
     @property
     def pending(self) -> int:
@@ -68,7 +69,9 @@ class Scheduler:
             self.tasks[slot] = (body_hash, task)
             jobs.append(task)
         if jobs:
-            asyncio.ensure_future(self._track(jobs))
+            tracker = asyncio.ensure_future(self._track(jobs))
+            self._trackers.add(tracker)
+            tracker.add_done_callback(self._trackers.discard)
             self.changed()
         return len(jobs)
 

@@ -8,6 +8,7 @@ instead of looping. The server keeps answering the editor throughout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -53,6 +54,7 @@ class WorkerClient:
         self._on_result = on_result
         self._process: asyncio.subprocess.Process | None = None
         self._reader_task: asyncio.Task[None] | None = None
+        self._restarter: asyncio.Task[None] | None = None
         self._pending: dict[int, _Pending] = {}
         self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._next_id = 0
@@ -165,7 +167,7 @@ class WorkerClient:
                 self._handle(message)
         await process.wait()
         if not self._stopping and process is self._process:
-            asyncio.ensure_future(self._restart(process.returncode))
+            self._restarter = asyncio.ensure_future(self._restart(process.returncode))
 
     def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
@@ -200,7 +202,9 @@ class WorkerClient:
             result = result_from_wire(message.get("result"))
         except (TypeError, ValueError) as error:
             result = SummarizationResult(
-                pending.request.function_name, error=f"unreadable answer from the summarizer: {error}", error_kind=ErrorKind.INTERNAL
+                pending.request.function_name,
+                error=f"unreadable answer from the summarizer: {error}",
+                error_kind=ErrorKind.INTERNAL,
             )
         pending.future.set_result(result)
         if self._on_result is not None:
@@ -250,10 +254,8 @@ class WorkerClient:
                 process.stdin.close()
             await asyncio.wait_for(process.wait(), 3.0)
         except (TimeoutError, ProcessLookupError, BrokenPipeError):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 process.kill()
-            except ProcessLookupError:
-                pass
         for pending in self._pending.values():
             if not pending.future.done():
                 pending.future.cancel()

@@ -7,6 +7,7 @@ input (an unreadable line, a malformed request) is answered with an error, never
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -77,7 +78,9 @@ class Worker:
         root = message.get("workspace_root")
         previous = self.pool
         self.pool = await asyncio.to_thread(
-            create_pool, settings, workspace_root=Path(root) if isinstance(root, str) and root else None
+            create_pool,
+            settings,
+            workspace_root=Path(root) if isinstance(root, str) and root else None,
         )
         if previous is not None:
             previous.close()
@@ -102,10 +105,20 @@ class Worker:
         try:
             request = request_from_wire(message.get("request"))
         except (TypeError, ValueError) as error:
-            self._reply(ident, SummarizationResult("?", error=f"malformed request: {error}", error_kind=ErrorKind.INTERNAL))
+            self._reply(
+                ident,
+                SummarizationResult("?", error=f"malformed request: {error}", error_kind=ErrorKind.INTERNAL),
+            )
             return
         if self.pool is None:
-            self._reply(ident, SummarizationResult(request.function_name, error="the summarizer is not configured", error_kind=ErrorKind.INTERNAL))
+            self._reply(
+                ident,
+                SummarizationResult(
+                    request.function_name,
+                    error="the summarizer is not configured",
+                    error_kind=ErrorKind.INTERNAL,
+                ),
+            )
             return
         pool = self.pool
 
@@ -120,7 +133,11 @@ class Worker:
                 result = SummarizationResult(request.function_name, error="cancelled", error_kind=ErrorKind.CANCELLED)
             except Exception as error:  # a bug must not take the worker down
                 log.exception("summarizing %s failed", request.function_name)
-                result = SummarizationResult(request.function_name, error=f"internal error: {error.__class__.__name__}", error_kind=ErrorKind.INTERNAL)
+                result = SummarizationResult(
+                    request.function_name,
+                    error=f"internal error: {error.__class__.__name__}",
+                    error_kind=ErrorKind.INTERNAL,
+                )
             self._reply(ident, result)
 
         task = asyncio.ensure_future(run())
@@ -176,8 +193,6 @@ async def serve() -> None:
 
 
 def main() -> int:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -17,7 +17,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from tests.conftest import FAKE_KEY
 from tests.support.fake_provider import FakeProvider
 
-SAMPLE = '''\
+SAMPLE = """\
 import os
 
 
@@ -64,7 +64,7 @@ def knotted(data, flags):
             if flags.get("raise"):
                 raise
     return out
-'''
+"""
 COMPLEX_NAMES = ("tangled", "knotted")
 
 
@@ -93,7 +93,14 @@ class Session:
         )
         return uri
 
-    def change(self, start: tuple[int, int], end: tuple[int, int], text: str, version: int, uri: str | None = None) -> None:
+    def change(
+        self,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        text: str,
+        version: int,
+        uri: str | None = None,
+    ) -> None:
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri or self.uri, version=version),
@@ -176,7 +183,13 @@ def line_of(text: str, needle: str) -> int:
 
 
 def murc(root: Path, fake: FakeProvider, **llm: Any) -> None:
-    settings = {"provider": "openai", "model": "gpt-4o-mini", "api_base": fake.openai_base, "max_retries": 0, **llm}
+    settings = {
+        "provider": "openai",
+        "model": "gpt-4o-mini",
+        "api_base": fake.openai_base,
+        "max_retries": 0,
+        **llm,
+    }
     lines = ["[llm]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     (root / ".murc.toml").write_text("\n".join(lines) + "\n")
 
@@ -190,10 +203,18 @@ async def start_session(
     client_settings: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
 ) -> Session:
-    server_env = {"MU_CACHE_DIR": str(cache), "OPENAI_API_KEY": FAKE_KEY, "MU_LOG_LEVEL": "debug", **(env or {})}
+    server_env = {
+        "MU_CACHE_DIR": str(cache),
+        "OPENAI_API_KEY": FAKE_KEY,
+        "MU_LOG_LEVEL": "debug",
+        **(env or {}),
+    }
     import os
 
-    server_env = {**{k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "OPENROUTER_API_KEY")}, **server_env}
+    server_env = {
+        **{k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "OPENROUTER_API_KEY")},
+        **server_env,
+    }
     config = ClientServerConfig(server_command=[sys.executable, "-m", "mu_lsp"], server_env=server_env)
     client = await config.start()
     assert isinstance(client, LanguageClient)
@@ -207,7 +228,7 @@ async def start_session(
 
     @client.feature("mu/status")
     def on_status(_: Any, params: Any) -> None:
-        session.statuses.append(params if isinstance(params, dict) else client.protocol._converter.unstructure(params))  # noqa: SLF001
+        session.statuses.append(params if isinstance(params, dict) else client.protocol._converter.unstructure(params))
 
     session.initialize_result = await client.initialize_session(
         types.InitializeParams(

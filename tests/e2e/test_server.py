@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.e2e.lsp_support import COMPLEX_NAMES, SAMPLE, Session, line_of, murc, start_session, stop_session
+from tests.e2e.lsp_support import (
+    COMPLEX_NAMES,
+    SAMPLE,
+    Session,
+    line_of,
+    murc,
+    start_session,
+    stop_session,
+)
 from tests.support.fake_provider import FakeProvider
 
 CLIENTS = ["visual_studio_code", "neovim@v0.7.0"]
@@ -18,7 +26,9 @@ SIMPLE = line_of(SAMPLE, "def simple")
 
 
 @pytest_asyncio.fixture(params=CLIENTS)
-async def session(request: pytest.FixtureRequest, fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> AsyncIterator[Session]:
+async def session(
+    request: pytest.FixtureRequest, fake: FakeProvider, tmp_path: Path, isolated_cache: Path
+) -> AsyncIterator[Session]:
     murc(tmp_path, fake)
     started = await start_session(request.param, fake, tmp_path, isolated_cache)
     yield started

@@ -14,6 +14,7 @@ it over HTTP: POST /_control/behavior, GET /_control/requests, POST /_control/re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import re
@@ -60,7 +61,12 @@ class Behaviour:
         if kind not in BEHAVIOURS:
             raise ValueError(f"unknown behaviour {kind!r}")
         retry_after = data.get("retry_after")
-        return cls(kind, float(data.get("latency", 0.0)), None if retry_after is None else str(retry_after), data.get("content"))
+        return cls(
+            kind,
+            float(data.get("latency", 0.0)),
+            None if retry_after is None else str(retry_after),
+            data.get("content"),
+        )
 
 
 @dataclass
@@ -150,10 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     # -- routes --------------------------------------------------------------------------------
 
@@ -180,7 +184,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path.startswith("/api/show"):
             self._read_json()
-            self._send(200, {"modelfile": "", "parameters": "", "template": "", "details": {"family": "fake"}, "model_info": {}})
+            self._send(
+                200,
+                {
+                    "modelfile": "",
+                    "parameters": "",
+                    "template": "",
+                    "details": {"family": "fake"},
+                    "model_info": {},
+                },
+            )
             return
         wire = _wire(self.path)
         if wire is None:
@@ -257,10 +270,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == "close":
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         if kind == "garbage":
             self._send(200, b"<html>this is not json{{{")
@@ -331,8 +342,18 @@ def _answer(wire: str, model: str, prompt: str, content: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -394,7 +415,13 @@ class FakeProvider:
 
     # -- scripting -----------------------------------------------------------------------------
 
-    def always(self, kind: str = OK, latency: float = 0.0, retry_after: str | None = None, content: str | None = None) -> None:
+    def always(
+        self,
+        kind: str = OK,
+        latency: float = 0.0,
+        retry_after: str | None = None,
+        content: str | None = None,
+    ) -> None:
         with self.state.lock:
             self.state.always = Behaviour(kind, latency, retry_after, content)
 
@@ -444,10 +471,8 @@ def main() -> int:
     fake = FakeProvider(args.port)
     fake.always(latency=args.latency)
     print(f"READY {fake.port}", flush=True)
-    try:
-        fake._server.serve_forever()  # noqa: SLF001 - foreground mode
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        fake._server.serve_forever()
     return 0
 
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from mu_lsp.config import Settings, build_settings, find_config_file, load_settings, read_config_file
+from mu_lsp.config import (
+    Settings,
+    build_settings,
+    find_config_file,
+    load_settings,
+    read_config_file,
+)
 
 
 def test_defaults() -> None:
@@ -21,9 +27,21 @@ def test_defaults() -> None:
 def test_later_layers_win_and_camel_case_is_accepted() -> None:
     settings, problems = build_settings(
         [
-            (".murc.toml", {"llm": {"provider": "anthropic", "model": "a", "concurrency": 3}, "complexity": {"cognitive": 20}}),
-            ("initializationOptions", {"llm": {"model": "b", "apiBase": "http://localhost:8000/v1"}}),
-            ("workspace/configuration", {"llm": {"maxSessionCostUsd": 0.5}, "summarize": {"on": ["save"]}}),
+            (
+                ".murc.toml",
+                {
+                    "llm": {"provider": "anthropic", "model": "a", "concurrency": 3},
+                    "complexity": {"cognitive": 20},
+                },
+            ),
+            (
+                "initializationOptions",
+                {"llm": {"model": "b", "apiBase": "http://localhost:8000/v1"}},
+            ),
+            (
+                "workspace/configuration",
+                {"llm": {"maxSessionCostUsd": 0.5}, "summarize": {"on": ["save"]}},
+            ),
         ]
     )
     assert problems == []
@@ -43,7 +61,11 @@ def test_later_layers_win_and_camel_case_is_accepted() -> None:
         ({"llm": {"concurrency": 0}}, "llm.concurrency", "a positive integer"),
         ({"llm": {"concurrency": True}}, "llm.concurrency", "a positive integer"),
         ({"llm": {"timeout_seconds": -1}}, "llm.timeout_seconds", "a positive number"),
-        ({"llm": {"max_session_cost_usd": float("nan")}}, "llm.max_session_cost_usd", "a number >= 0"),
+        (
+            {"llm": {"max_session_cost_usd": float("nan")}},
+            "llm.max_session_cost_usd",
+            "a number >= 0",
+        ),
         ({"llm": {"provider": "skynet"}}, "llm.provider", "one of anthropic"),
         ({"llm": {"api_base": "ftp://x"}}, "llm.api_base", "an http:// or https:// URL"),
         ({"summarize": {"on": ["type"]}}, "summarize.on", '"open" and/or "save"'),
@@ -81,7 +103,9 @@ def test_unknown_keys_and_keys_in_config_are_warnings() -> None:
 
 
 def test_ollama_table_and_auto_provider() -> None:
-    settings, problems = build_settings([("t", {"llm": {"provider": "auto", "ollama": {"base_url": "http://gpu:11434/"}}})])
+    settings, problems = build_settings(
+        [("t", {"llm": {"provider": "auto", "ollama": {"base_url": "http://gpu:11434/"}}})]
+    )
     assert problems == []
     assert settings.llm.provider is None
     assert settings.llm.ollama_base_url == "http://gpu:11434"

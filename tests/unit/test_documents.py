@@ -15,7 +15,18 @@ from mu_lsp.server.text import PositionError, TextBuffer
 
 def snapshot(functions):  # type: ignore[no-untyped-def]
     return [
-        (f.qualified_name, f.start_byte, f.end_byte, f.start_row, f.end_row, f.name_row, f.signature_end_row, f.cyclomatic, f.cognitive, f.hot_spot_rows())
+        (
+            f.qualified_name,
+            f.start_byte,
+            f.end_byte,
+            f.start_row,
+            f.end_row,
+            f.name_row,
+            f.signature_end_row,
+            f.cyclomatic,
+            f.cognitive,
+            f.hot_spot_rows(),
+        )
         for f in functions
     ]
 
@@ -51,7 +62,20 @@ def _random_edit(rng: random.Random, document: Document) -> ContentChange:
         start -= 1
     while end < len(data) and (data[end] & 0xC0) == 0x80:
         end += 1
-    snippets = ["x", "\n", "    ", "if a:\n        pass\n", "def g(y):\n    return y or 1\n", ")", "(", "é", "'", "#", "\n\n", "and b"]
+    snippets = [
+        "x",
+        "\n",
+        "    ",
+        "if a:\n        pass\n",
+        "def g(y):\n    return y or 1\n",
+        ")",
+        "(",
+        "é",
+        "'",
+        "#",
+        "\n\n",
+        "and b",
+    ]
     text = rng.choice(snippets)
     start_line, start_char = document.buffer.position_of(start, "utf-8")
     end_line, end_char = document.buffer.position_of(end, "utf-8")
@@ -78,9 +102,18 @@ def test_incremental_index_matches_full_analysis_under_random_edits() -> None:
 @pytest.mark.parametrize(
     ("language", "code"),
     [
-        ("javascript", "class A {\n  m(a) { if (a) { return 1 } }\n}\nconst f = (x) => x ? 1 : 2;\nfunction g() { return h() }\n"),
-        ("go", "package p\nfunc A(a int) int {\n  if a > 0 { return 1 }\n  return 0\n}\nfunc (r *R) B() {}\n"),
-        ("rust", "#[inline]\nfn a(x: i32) -> i32 { if x > 0 { 1 } else { 2 } }\nimpl R { fn b(&self) {} }\n"),
+        (
+            "javascript",
+            "class A {\n  m(a) { if (a) { return 1 } }\n}\nconst f = (x) => x ? 1 : 2;\nfunction g() { return h() }\n",
+        ),
+        (
+            "go",
+            "package p\nfunc A(a int) int {\n  if a > 0 { return 1 }\n  return 0\n}\nfunc (r *R) B() {}\n",
+        ),
+        (
+            "rust",
+            "#[inline]\nfn a(x: i32) -> i32 { if x > 0 { 1 } else { 2 } }\nimpl R { fn b(&self) {} }\n",
+        ),
         ("java", "class A {\n  int m(int a) { if (a > 0) { return 1; } return 0; }\n  A() {}\n}\n"),
     ],
 )
@@ -95,7 +128,7 @@ def test_incremental_index_other_languages(language: str, code: str) -> None:
 def test_edit_inside_function_touches_only_it() -> None:
     code = "def a():\n    return 1\n\ndef b(x):\n    return x\n"
     document = Document.open("file:///t.py", "python", 1, code)
-    a, b = document.functions
+    a, _b = document.functions
     touched = document.apply([ContentChange(" if x else 0", (4, 12, 4, 12))], 2, "utf-16")
     assert document.functions[0] is a  # untouched: same object, same hash entry
     assert id(document.functions[1]) in touched and document.functions[1].cyclomatic == 2

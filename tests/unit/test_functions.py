@@ -75,12 +75,27 @@ def test_python_range_includes_decorators_but_line_is_the_def() -> None:
             export default function named() {}
             callback(() => { function inside() {} });
             """,
-            ["decl", "gen", "arrow", "expr", "obj.handler", "A.m", "A.s", "A.#p", "o.k", "o.m", "named", "inside"],
+            [
+                "decl",
+                "gen",
+                "arrow",
+                "expr",
+                "obj.handler",
+                "A.m",
+                "A.s",
+                "A.#p",
+                "o.k",
+                "o.m",
+                "named",
+                "inside",
+            ],
         ),
         (
             "typescript",
             """\
-            namespace N { export class C { private h = (x: number) => x; constructor() {} get v() { return 1 } abstract z(): void; } }
+            namespace N { export class C {
+              private h = (x: number) => x; constructor() {} get v() { return 1 } abstract z(): void;
+            } }
             function over(a: string): void;
             function over(a: any) {}
             interface I { m(): void }
@@ -216,7 +231,14 @@ def test_incremental_reparse_matches_full_parse() -> None:
     new_source = source[:insert_at] + addition + source[insert_at:]
     row = source[:insert_at].count(b"\n")
     column = insert_at - (source.rfind(b"\n", 0, insert_at) + 1)
-    edit = TextEdit(insert_at, insert_at, insert_at + len(addition), (row, column), (row, column), (row, column + len(addition)))
+    edit = TextEdit(
+        insert_at,
+        insert_at,
+        insert_at + len(addition),
+        (row, column),
+        (row, column),
+        (row, column + len(addition)),
+    )
     new_tree, changed = reparse(tree, new_source, "python", edit)
     assert str(new_tree.root_node) == str(parse(new_source, "python").root_node)
     assert changed and all(start <= insert_at + len(addition) for start, _ in changed)

@@ -7,6 +7,7 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ WIRES = {
     "anthropic": ("anthropic", "claude-haiku-4-5", lambda f: f.url, "ANTHROPIC_API_KEY"),
     "ollama": ("ollama", "qwen2.5-coder", lambda f: f.url, None),
 }
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
 
 
 def request(name: str = "pkg.f", body: str | None = None, **extra: object) -> SummarizationRequest:
@@ -125,7 +133,9 @@ async def test_rate_limit_honors_retry_after(fake: FakeProvider, isolated_cache:
         assert len(times) == 2 and times[1] - times[0] >= 1.0
 
 
-async def test_authentication_error_is_not_retried_and_names_the_variable(fake: FakeProvider, isolated_cache: Path) -> None:
+async def test_authentication_error_is_not_retried_and_names_the_variable(
+    fake: FakeProvider, isolated_cache: Path
+) -> None:
     fake.always("status_401")
     pool = make_pool(fake, isolated_cache)
     results = await pool.summarize_batch([request(f"u{i}") for i in range(3)])
@@ -148,7 +158,10 @@ async def test_garbage_is_an_error_and_nothing_is_cached(fake: FakeProvider, iso
     assert len(fake.requests) == 3
 
 
-@pytest.mark.parametrize(("kind", "error_kind"), [("empty", ErrorKind.BAD_RESPONSE), ("no_bullets", ErrorKind.BAD_RESPONSE)])
+@pytest.mark.parametrize(
+    ("kind", "error_kind"),
+    [("empty", ErrorKind.BAD_RESPONSE), ("no_bullets", ErrorKind.BAD_RESPONSE)],
+)
 async def test_unusable_answers_are_errors_not_summaries(
     fake: FakeProvider, isolated_cache: Path, kind: str, error_kind: ErrorKind
 ) -> None:
@@ -186,7 +199,9 @@ async def test_server_errors_retry_then_succeed(fake: FakeProvider, isolated_cac
         ("status_403", ErrorKind.AUTHENTICATION),
     ],
 )
-async def test_permanent_errors_are_not_retried(fake: FakeProvider, isolated_cache: Path, kind: str, error_kind: ErrorKind) -> None:
+async def test_permanent_errors_are_not_retried(
+    fake: FakeProvider, isolated_cache: Path, kind: str, error_kind: ErrorKind
+) -> None:
     fake.always(kind)
     pool = make_pool(fake, isolated_cache, max_retries=3)
     result = await pool.summarize(request())
@@ -230,8 +245,7 @@ async def test_cancelling_the_only_waiter_cancels_the_call(fake: FakeProvider, i
     fake.always(latency=1.0)
     pool = make_pool(fake, isolated_cache, concurrency=1)
     blocker = asyncio.ensure_future(pool.summarize(request("first")))
-    while not fake.requests:  # the first call holds the only slot
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: bool(fake.requests))  # the first call holds the only slot
     queued = asyncio.ensure_future(pool.summarize(request("second")))
     await asyncio.sleep(0.2)
     queued.cancel()
@@ -260,7 +274,12 @@ async def test_excluded_files_are_never_sent(fake: FakeProvider, isolated_cache:
 
 
 async def test_offline_provider_needs_no_network(isolated_cache: Path) -> None:
-    pool = create_pool(LLMSettings(provider="offline"), cache_base_path=isolated_cache, environ={}, probe_ollama=False)
+    pool = create_pool(
+        LLMSettings(provider="offline"),
+        cache_base_path=isolated_cache,
+        environ={},
+        probe_ollama=False,
+    )
     result = await pool.summarize(request())
     assert result.ok and result.offline and result.cost_usd == 0.0
     assert any("Branches on" in bullet for bullet in result.summary)
@@ -279,7 +298,9 @@ async def test_missing_key_fails_without_a_call(fake: FakeProvider, isolated_cac
     assert result.error == "no API key for anthropic: set ANTHROPIC_API_KEY"
 
 
-def test_concurrency_is_clamped_with_a_warning(fake: FakeProvider, isolated_cache: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_concurrency_is_clamped_with_a_warning(
+    fake: FakeProvider, isolated_cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING):
         pool = make_pool(fake, isolated_cache, concurrency=50)
     assert pool.config.concurrency == 10

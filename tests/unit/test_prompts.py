@@ -69,14 +69,20 @@ def test_long_bodies_are_truncated_with_a_marker() -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ("- Parses input.\n- Calls helper.\n- Writes a file.", ["Parses input.", "Calls helper.", "Writes a file."]),
+        (
+            "- Parses input.\n- Calls helper.\n- Writes a file.",
+            ["Parses input.", "Calls helper.", "Writes a file."],
+        ),
         ("* one\n* two", ["one", "two"]),
         ("• one\n• two", ["one", "two"]),
         ("1. one\n2. two", ["one", "two"]),
         ("1) one\n2) two", ["one", "two"]),
         ("Here is a summary of the function:\n\n- one\n- two", ["one", "two"]),
         ("```\n- one\n- two\n```", ["one", "two"]),
-        ("- **Parses** the input\n- Uses __init__ __values__", ["Parses the input", "Uses init values"]),
+        (
+            "- **Parses** the input\n- Uses __init__ __values__",
+            ["Parses the input", "Uses init values"],
+        ),
         ("- a\n- b\n- c\n- d\n- e", ["a", "b", "c"]),
         ("- top\n    - nested detail\n- second", ["top", "second"]),
         ("-   spaced   out   text  ", ["spaced out text"]),

@@ -35,14 +35,24 @@ CASES = [
         4,
         2,
     ),
-    ("except_nested", "def f(a):\n    if a:\n        try:\n            pass\n        except E:\n            pass\n", 3, 3),
+    (
+        "except_nested",
+        "def f(a):\n    if a:\n        try:\n            pass\n        except E:\n            pass\n",
+        3,
+        3,
+    ),
     # each binary boolean operator is a cyclomatic path; a same-operator sequence is 1
     ("and_chain", "def f(a, b, c):\n    return a and b and c\n", 3, 1),
     ("mixed_bool", "def f(a, b, c):\n    return a and b or c\n", 3, 2),
     ("not_breaks_sequence", "def f(a, b, c):\n    return a or not (b or c)\n", 3, 2),
     ("bool_in_if", "def f(a, b):\n    if a and b:\n        pass\n", 3, 2),
     ("bool_in_while", "def f(a, b):\n    while a and b:\n        pass\n", 3, 2),
-    ("bool_in_elif", "def f(a, b, c):\n    if a:\n        pass\n    elif b or c:\n        pass\n", 4, 3),
+    (
+        "bool_in_elif",
+        "def f(a, b, c):\n    if a:\n        pass\n    elif b or c:\n        pass\n",
+        4,
+        3,
+    ),
     ("ternary", "def f(a):\n    return 1 if a else 2\n", 2, 1),
     # ternary at nesting 1 inside the if body
     ("ternary_nested", "def f(a, b):\n    if a:\n        x = 1 if b else 2\n", 3, 3),
@@ -108,7 +118,10 @@ def test_nested_function_counts_for_itself_only() -> None:
 
 
 def test_class_inside_function_is_excluded() -> None:
-    code = "def f():\n    class C:\n        x = 1 if a else 2\n        def m(self):\n            if b:\n                pass\n"
+    code = (
+        "def f():\n    class C:\n        x = 1 if a else 2\n"
+        "        def m(self):\n            if b:\n                pass\n"
+    )
     by_name = {fn.qualified_name: fn for fn in analyze_source(code.encode(), "python")}
     assert (by_name["f"].cyclomatic, by_name["f"].cognitive) == (1, 0)
     assert (by_name["f.C.m"].cyclomatic, by_name["f.C.m"].cognitive) == (2, 1)

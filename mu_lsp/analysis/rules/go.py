@@ -30,8 +30,7 @@ class GoRules(BraceRules):
     function_types = frozenset({"function_declaration", "method_declaration", "func_literal"})
     query_source = GO_QUERY
     calls_query_source = (
-        "(call_expression function: [(identifier) @callee"
-        " (selector_expression field: (field_identifier) @callee)])"
+        "(call_expression function: [(identifier) @callee (selector_expression field: (field_identifier) @callee)])"
     )
     scope_types = frozenset({"function_declaration", "method_declaration", "func_literal"})
 

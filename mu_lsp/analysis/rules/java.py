@@ -14,8 +14,7 @@ from mu_lsp.analysis.rules.common import BraceRules, text
 
 JAVA_QUERY = "\n".join(
     [
-        "[(method_declaration) (constructor_declaration) (compact_constructor_declaration)"
-        " (lambda_expression)] @fn",
+        "[(method_declaration) (constructor_declaration) (compact_constructor_declaration) (lambda_expression)] @fn",
         "[(class_declaration) (interface_declaration) (enum_declaration) (record_declaration)"
         " (annotation_type_declaration)] @container",
         "(object_creation_expression (class_body)) @container",
@@ -45,7 +44,12 @@ JAVA_QUERY = "\n".join(
 
 class JavaRules(BraceRules):
     function_types = frozenset(
-        {"method_declaration", "constructor_declaration", "compact_constructor_declaration", "lambda_expression"}
+        {
+            "method_declaration",
+            "constructor_declaration",
+            "compact_constructor_declaration",
+            "lambda_expression",
+        }
     )
     query_source = JAVA_QUERY
     calls_query_source = (

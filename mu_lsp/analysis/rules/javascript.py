@@ -14,9 +14,7 @@ from mu_lsp.analysis.rules.common import BraceRules, text
 
 _FUNCTION_NODES = "[(function_declaration) (generator_function_declaration) (method_definition) (function_expression) (arrow_function) (generator_function)] @fn"  # noqa: E501
 _EXPRESSIONS = frozenset({"function_expression", "arrow_function", "generator_function"})
-_DECLARATIONS = frozenset(
-    {"function_declaration", "generator_function_declaration", "method_definition"}
-)
+_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration", "method_definition"})
 
 _COMMON = "\n".join(
     [
@@ -46,10 +44,7 @@ _COMMON = "\n".join(
 )
 
 JAVASCRIPT_QUERY = _COMMON + "\n[(class_declaration) (class)] @container"
-TYPESCRIPT_QUERY = (
-    _COMMON
-    + "\n[(class_declaration) (class) (abstract_class_declaration) (internal_module)] @container"
-)
+TYPESCRIPT_QUERY = _COMMON + "\n[(class_declaration) (class) (abstract_class_declaration) (internal_module)] @container"
 
 
 class JavaScriptRules(BraceRules):
@@ -58,9 +53,7 @@ class JavaScriptRules(BraceRules):
         "(call_expression function: [(identifier) @callee"
         " (member_expression object: (this) property: (property_identifier) @callee)])"
     )
-    scope_types = frozenset(
-        {*_DECLARATIONS, "function_expression", "generator_function", "class_declaration", "class"}
-    )
+    scope_types = frozenset({*_DECLARATIONS, "function_expression", "generator_function", "class_declaration", "class"})
 
     def __init__(self, language: str) -> None:
         super().__init__(language)
@@ -104,7 +97,9 @@ class JavaScriptRules(BraceRules):
             left = parent.child_by_field_name("left")
             if left is None:
                 return None
-            outer = parent.parent if parent.parent is not None and parent.parent.type == "expression_statement" else parent
+            outer = (
+                parent.parent if parent.parent is not None and parent.parent.type == "expression_statement" else parent
+            )
             if left.type == "identifier":
                 return self.shape(text(left, source), outer, left, body)
             if left.type == "member_expression":
@@ -112,7 +107,11 @@ class JavaScriptRules(BraceRules):
                 obj = left.child_by_field_name("object")
                 if prop is None:
                     return None
-                qualifier = text(obj, source) if obj is not None and obj.type in ("identifier", "member_expression", "this") else None
+                qualifier = (
+                    text(obj, source)
+                    if obj is not None and obj.type in ("identifier", "member_expression", "this")
+                    else None
+                )
                 return self.shape(text(prop, source), outer, prop, body, qualifier)
             return None
         if kind == "pair":

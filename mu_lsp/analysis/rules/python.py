@@ -84,9 +84,7 @@ _TRANSPARENT = frozenset(
         *_COMPREHENSIONS,
     }
 )
-_STATEMENTS = frozenset(
-    {"expression_statement", "return_statement", "raise_statement", "assert_statement"}
-)
+_STATEMENTS = frozenset({"expression_statement", "return_statement", "raise_statement", "assert_statement"})
 _BOOL_WRAPPERS = frozenset({"parenthesized_expression", "not_operator", "unary_operator"})
 
 

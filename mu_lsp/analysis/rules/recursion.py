@@ -8,7 +8,12 @@ def _is_identifier_byte(byte: int) -> bool:
 
 
 def mentions_call(
-    source: bytes, name: str, start: int, end: int, openers: bytes = b"(", allow_attribute: bool = True
+    source: bytes,
+    name: str,
+    start: int,
+    end: int,
+    openers: bytes = b"(",
+    allow_attribute: bool = True,
 ) -> bool:
     """Whether `name` followed by one of `openers` (after optional spaces) occurs in the range.
 
@@ -25,7 +30,12 @@ def mentions_call(
         while after < end and source[after] in b" \t":
             after += 1
         attribute = before == 46  # "."
-        if not _is_identifier_byte(before) and (allow_attribute or not attribute) and after < end and source[after] in openers:
+        if (
+            not _is_identifier_byte(before)
+            and (allow_attribute or not attribute)
+            and after < end
+            and source[after] in openers
+        ):
             return True
         index = source.find(needle, index + 1, end)
     return False
