@@ -103,27 +103,52 @@ def _entropy_threshold(length: int) -> float:
 
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_WORD_RUN = re.compile(r"[a-z]{3,}")
+_LOWER_RUN = re.compile(r"[a-z]{2,}")
+# The bigrams that make up 97% of the lowercase runs in CPython's standard library: words in
+# identifiers are made of them, random text only by chance (about a third of its bigrams).
+_BIGRAM_TABLE = (
+    "ab ac ad ag ai ak al am an ap ar as at au av ax ay ba be bi bj bl bo br bs bu by ca ce ch "
+    "ci ck cl co cr ct cu da dd de di dl do dr ds dt du ea eb ec ed ee ef eg el em en eo ep eq "
+    "er es et ev ew ex ey fa fe ff fi fl fo fr fs ft fu ge gh gi gl gn gr gs gu ha he hi ho hr "
+    "ht ia ib ic id ie if ig il im in io ip ir is it iv ix iz je ke ki ks la ld le lf li ll lo "
+    "lp ls lt lu ly ma mb me mi mm mo mp ms mu na nc nd ne nf ng ni nk nl nn no np ns nt nu nv "
+    "ny oa ob oc od of og oi ok ol om on oo op or os ot ou ov ow pa pe pi pl po pp pr ps pt pu "
+    "py qu ra rc rd re rg ri rk rm rn ro rr rs rt ru rv ry sa sc se sg sh si sl so sp ss st su "
+    "sy ta tc td te th ti tl tm to tp tr ts tt tu tw ty ua ub uc ue uf ui ul um un up ur us ut "
+    "va ve vi wa we wh wi wo wr xc xi xp xt yp ys yt ze"
+)
+_COMMON_BIGRAMS = frozenset(_BIGRAM_TABLE.split())
 _PRINTABLE = frozenset(range(32, 127))
 
 
 def _looks_random(value: str) -> bool:
-    """Random keys mix cases and digits evenly; identifiers, words, hashes and encoded text
-    do not."""
-    if not (any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)):
-        return False  # a random 24-char base62 string lacks one of these 1.7% of the time
+    """Random keys mix cases and digits evenly; identifiers, words, hashes and encoded text do
+    not. Tuned on random base62 strings: 2% of 24-char keys slip through (mostly for want of a
+    digit), 0.5% of 40-char keys, none of 64-char ones (test_random_keys_are_detected)."""
+    length = len(value)
+    if not (any(c.isupper() for c in value) and any(c.islower() for c in value)):
+        return False
+    if length < 32 and not any(c.isdigit() for c in value):
+        return False  # short and digit-less: a word; a random 24-char key has a digit 98.7% of the time
     if _HEX.fullmatch(value):
         return False
     if ("-" in value or "_" in value) and ("/" in value or "+" in value):
         return False  # two base64 alphabets at once: a path or a model name, not an encoding
-    if sum(len(run) for run in _WORD_RUN.findall(value)) > 0.4 * len(value):
-        return False  # CamelCase words ("MPSGraphPooling2DOp"); random base62 scores ~0.1
-    steps = sum(1 for a, b in itertools.pairwise(value) if ord(b) - ord(a) == 1)
-    if steps > len(value) // 4:
+    if _wordy(value):
+        return False  # CamelCase words: "DefaultAsyncHttpx2Client", "CopySourceSSECustomerKeyMD5"
+    if sum(1 for a, b in itertools.pairwise(value) if ord(b) - ord(a) == 1) > length // 4:
         return False  # alphabets and counting sequences: "ABCDEFabcdef012345"
-    if shannon_entropy(value) < _entropy_threshold(len(value)):
+    if shannon_entropy(value) < _entropy_threshold(length):
         return False
     return not _encoded_text(value)
+
+
+def _wordy(value: str) -> bool:
+    """Mostly words: a quarter of the characters start a common bigram, and three quarters of
+    the lowercase bigrams are common. 0.5% of random 24-char keys pass, 0.07% of 40-char ones."""
+    pairs = [run[i : i + 2] for run in _LOWER_RUN.findall(value) for i in range(len(run) - 1)]
+    hits = sum(pair in _COMMON_BIGRAMS for pair in pairs)
+    return hits >= 0.25 * len(value) and hits >= 0.75 * len(pairs)
 
 
 def _encoded_text(value: str) -> bool:
@@ -132,7 +157,9 @@ def _encoded_text(value: str) -> bool:
     if len(value) % 4 == 1:
         return False
     try:
-        decoded = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_" if "-" in value or "_" in value else None, validate=True)
+        decoded = base64.b64decode(
+            value + "=" * (-len(value) % 4), altchars=b"-_" if "-" in value or "_" in value else None, validate=True
+        )
     except (binascii.Error, ValueError):
         return False
     return all(byte in _PRINTABLE for byte in decoded) and b":" not in decoded
@@ -162,16 +189,31 @@ _MASK = re.compile(r"\*{3,}|\.{3,}|…|[xX]{4,}|•{3,}|#{4,}")
 # Masks in documentation ("sk-...", "xoxb-XXXXXXXXXXXX"). Stricter than _MASK because it also
 # applies to token formats: four x's in a row occur in one random 40-char key in 30,000.
 _DOC_MASK = re.compile(r"\*{3,}|\.{3}|…|[xX]{8,}")
-_FAKE = re.compile(r"(?i)dummy|fake|example|placeholder|redacted|your|sample|foobar|replace_?me")
+_FAKE = re.compile(r"(?i)dummy|fake|mock|example|placeholder|redacted|your|sample|foobar|replace_?me")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _PATH_OR_URL = re.compile(r"(?:/|~/|\./|\.\./|[A-Za-z]:[\\/]|[A-Za-z][\w+.-]*://)")
-_BRACKETED = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")
+_BRACKETED = re.compile(r"\[[^\[\]]*\]|\([^()]*\)|<[^<>]*>|__\w+__")  # [MASK], <|eos|>, __sentinel__
+_CALL = re.compile(r"[\w.]+\(.*\)")  # `get_token()` quoted in a comment
+_HEADER_NAME = re.compile(r"x-[a-z0-9\-]+")  # "x-api-key"
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+){2,}")  # versions, OIDs, IP addresses
 _FIELD_NAME = re.compile(r"_*[A-Za-z][A-Za-z0-9]*(?:[ _\-.:/]+[A-Za-z0-9]+)*_*")
 _FIELD_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "bearer", "basic")
 _FIELD_WORDS_EXACT = frozenset(
-    "password passwd passphrase secret token apikey credential credentials authorization".split()
+    [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "credential",
+        "credentials",
+        "authorization",
+        "bearer",
+        "basic",
+    ]
 )
 _HEADER_CASE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)+")
 _PROMPT = re.compile(r"[A-Za-z][A-Za-z ']*:\s*")
@@ -185,7 +227,9 @@ def _is_placeholder(value: str, word: str) -> bool:
         return True
     if _TEMPLATE.search(stripped) or _MASK.search(stripped) or _FAKE.search(stripped):
         return True
-    if any(pattern.fullmatch(stripped) for pattern in (_ENV_NAME, _BRACKETED, _COLOR, _DOTTED_NUMBER, _PROMPT)):
+    if any(
+        p.fullmatch(stripped) for p in (_ENV_NAME, _BRACKETED, _CALL, _COLOR, _DOTTED_NUMBER, _PROMPT, _HEADER_NAME)
+    ):
         return True  # "GITHUB_TOKEN", "[MASK]", "#ffcc00", "1.3.6.1.5", "Password: "
     if _PATH_OR_URL.match(stripped):
         return True  # paths are not secrets; credentials inside URLs have their own detector
@@ -198,7 +242,7 @@ def _is_field_name(value: str) -> bool:
     """Names of fields, headers and modes. Kebab-case and spaced values ("super-secret-pw",
     "a secret") are not among them: they are as likely to be passphrases."""
     lowered = value.lower()
-    if lowered in _FIELD_WORDS_EXACT:
+    if lowered.replace("-", "_") in _FIELD_WORDS_EXACT:
         return True
     if not _FIELD_NAME.fullmatch(value) or not any(w in lowered for w in _FIELD_WORDS):
         return False
@@ -264,10 +308,25 @@ def _rule(
     check: Callable[[str], bool] | None = None,
     priority: int = _SPECIFIC,
 ) -> _Rule:
-    literal = re.match(r"[A-Za-z0-9_\-:]+", pattern.replace("\\", ""))
-    anchors = anchors or ((literal.group(),) if literal else ())
-    assert anchors, kind
+    anchors = anchors or (_literal_prefix(pattern),)
+    if not all(anchors):
+        raise ValueError(f"{kind}: a pattern without a literal prefix needs explicit anchors")
     return _Rule(kind, re.compile(pattern), anchors, group, folded, boundary, check, priority)
+
+
+_LITERAL_HEAD = re.compile(r"(?:[A-Za-z0-9_\-:=]|\\[.\-/])+")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The characters every match starts with: `bearer\\s+` gives "bearer", `secret_?key` gives
+    "secret" (the `_` is optional)."""
+    head = _LITERAL_HEAD.match(pattern)
+    if head is None:
+        return ""
+    literal = head.group()
+    if pattern[head.end() : head.end() + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal.replace("\\", "")
 
 
 def _decodes_to_user_password(value: str) -> bool:
@@ -279,7 +338,7 @@ def _decodes_to_user_password(value: str) -> bool:
 
 
 _ASSIGNED = r"[\"'\]]{0,2}\s*(?:=|:=|:|=>|,)\s*[\"']?"  # `KEY = "`, `"key": "`, `key=`
-_AWS_SECRET = r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
+_AWS_KEY_BODY = r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
 _UUID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])"
 
 _RULES: tuple[_Rule, ...] = (
@@ -290,7 +349,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "aws_secret_access_key",
-        r"aws[\w.\-]{0,20}?secret[\w.\-]{0,20}" + _ASSIGNED + _AWS_SECRET,
+        r"aws[\w.\-]{0,20}?secret[\w.\-]{0,20}" + _ASSIGNED + _AWS_KEY_BODY,
         ("aws",),
         group=1,
         folded=True,
@@ -299,7 +358,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "aws_secret_access_key",
-        r"secret_?access_?key" + _ASSIGNED + _AWS_SECRET,
+        r"secret_?access_?key" + _ASSIGNED + _AWS_KEY_BODY,
         ("secret",),
         group=1,
         folded=True,
@@ -470,7 +529,30 @@ def _private_keys(text: str, lowered: str) -> Iterator[_Candidate]:
 
 
 _DATABASE_SCHEMES = frozenset(
-    ["postgres", "postgresql", "pgsql", "mysql", "mariadb", "mongodb", "redis", "rediss", "valkey", "amqp", "amqps", "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "cassandra", "db2", "snowflake", "memcached"]
+    [
+        "postgres",
+        "postgresql",
+        "pgsql",
+        "mysql",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "valkey",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "cockroachdb",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cassandra",
+        "db2",
+        "snowflake",
+        "memcached",
+    ]
 )
 _URL_CREDENTIALS = re.compile(r"://([^\s:/?#@\"'`<>\\\[\]]{0,128}):([^\s/?#@\"'`<>\\]{1,256})@")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-:]{0,40}")
@@ -514,7 +596,8 @@ _ASSIGNMENT_TAIL = re.compile(
     r"|[ \t]+(?:string|\[\]byte)(?=\s*=))?"  # Go: `var token string = `
     r"[ \t]*(?P<sep>(?<![=!<>])=(?![=>~])|:=|:(?![:=])|=>)[ \t]*"
     r"(?:"
-    r"(?:[rRbBuU]{1,2})?(?P<quote>[\"'`])(?P<quoted>[^\"'`\n\\]{1,300})(?P=quote)"
+    r"(?:[rRbBuU]{1,2})?"
+    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.){1,300})\"|'(?P<sq>(?:[^'\\\n]|\\.){1,300})'|`(?P<bt>[^`\\\n]{1,300})`)"
     # A bare value must end its line (YAML, .env, a query string), bar closing punctuation
     # and a comment; otherwise it is the start of an expression or of a sentence.
     r"|(?P<bare>[^\s\"'`,;(){}\[\]<>\\|&]{6,300})"
@@ -551,23 +634,42 @@ def _assignments(text: str, lowered: str) -> Iterator[_Candidate]:
 
 def _assigned_value(text: str, match: re.Match[str], word_start: int, word: str) -> Iterator[_Candidate]:
     kind = "password_assignment" if word.startswith(_PASSWORD_WORDS) else "secret_assignment"
-    quoted = match.group("quoted")
+    name = _name_before(text, word_start) + word
+    group = "dq" if match.group("dq") is not None else "sq" if match.group("sq") is not None else "bt"
+    quoted = match.group(group)
     if quoted is not None:
-        if _is_placeholder(quoted, word):
+        if _is_placeholder(quoted, word) or _names_itself(quoted, name):
             return
         if match.group("sep") == ":" and not match.group("close") and _looks_like_type(quoted):
             return  # `credentials: "Credentials | None"`, a quoted annotation
-        yield kind, match.start("quoted"), match.end("quoted"), _ASSIGNMENT
+        yield kind, match.start(group), match.end(group), _ASSIGNMENT
         return
     bare = match.group("bare")
-    if _is_placeholder(bare, word):
+    if _is_placeholder(bare, word) or _names_itself(bare, name):
         return
     if not _env_line(text, match, word_start):
         if match.group("sep") == ":" and text[match.start("bare") - 1] not in " \t":
             return  # YAML wants a space after the colon; "urn:ietf:params:oauth:token-type"
+        if "." in bare and _CODE.fullmatch(bare):
+            return  # `auth = httpx.USE_CLIENT_DEFAULT`
         if not _looks_random(bare) and (_CODE.fullmatch(bare) or not any(c.islower() for c in bare)):
             return  # `password = read_password`, `AUTH=PLAIN`: a name or a keyword, not a value
     yield kind, match.start("bare"), match.end("bare"), _ASSIGNMENT
+
+
+def _name_before(text: str, word_start: int) -> str:
+    start = word_start
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        start -= 1
+    return text[start:word_start].lower()
+
+
+def _names_itself(value: str, name: str) -> bool:
+    """Enum members and constants named after their value: `oauth2 = "oauth2"`,
+    `NO_AUTH = "no-auth"`, `USERNAME_PASSWORD = "profile-username-password"`."""
+    value = value.lower().replace("-", "_")
+    name = name.replace("-", "_").strip("_")
+    return value == name or ("_" in name and value.endswith("_" + name))
 
 
 def _env_line(text: str, match: re.Match[str], word_start: int) -> bool:

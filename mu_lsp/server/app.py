@@ -93,6 +93,9 @@ class MuServer(LanguageServer):
         self.root: Path | None = None
         self.worker = WorkerClient(command=worker_command)
         self.scheduler = Scheduler(self)
+        # Documents may open before the editor's settings are pulled; they wait for this.
+        self.settings_ready = asyncio.Event()
+        self._deferred: set[asyncio.Task[None]] = set()
 
     # -- capabilities ------------------------------------------------------------------------
 
@@ -211,6 +214,27 @@ class MuServer(LanguageServer):
         policy = self.policy_for(document)
         return not (policy.excluded or policy.too_large)
 
+    async def initial_settings(self, timeout: float = 5.0) -> None:
+        """Wait (bounded) until the editor's settings have been pulled once."""
+        if not self.settings_ready.is_set():
+            try:
+                await asyncio.wait_for(self.settings_ready.wait(), timeout)
+            except TimeoutError:
+                log.warning("answering before the editor's settings arrived")
+
+    def when_settings_ready(self, uri: str, trigger: str) -> None:
+        """Schedule `uri` for `trigger` once the final settings are known."""
+
+        async def run() -> None:
+            await self.settings_ready.wait()
+            document = self.documents.get(uri)
+            if document is not None and trigger in self.settings.summarize.on:
+                self.schedule_document(document, trigger)
+
+        task = asyncio.ensure_future(run())
+        self._deferred.add(task)
+        task.add_done_callback(self._deferred.discard)
+
     def schedule_document(self, document: Document, title: str) -> int:
         if not self.summarizable(document):
             return 0
@@ -262,12 +286,16 @@ def _register_lifecycle(server: MuServer) -> None:
             ls.root = uri_to_path(root)
         ls.layers.root = ls.root or Path(os.getcwd())
         ls.layers.set_init_options(params.initialization_options)
+        ls.layers.load_file()
+        ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: MuServer, params: types.InitializedParams) -> None:
-        ls.layers.load_file()
-        await ls.pull_configuration()
-        ls.apply_settings()
+        try:
+            await ls.pull_configuration()
+            ls.apply_settings()
+        finally:
+            ls.settings_ready.set()
         await ls.configure_worker()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -301,8 +329,8 @@ def _register_documents(server: MuServer) -> None:
             policy = ls.policy_for(document)
             reason = "excluded by [privacy] exclude" if policy.excluded else "larger than [summarize] max_file_bytes"
             log.info("%s: analysed, not summarized (%s)", item.uri, reason)
-        elif "open" in ls.settings.summarize.on:
-            ls.schedule_document(document, "open")
+        else:
+            ls.when_settings_ready(item.uri, "open")
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: MuServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -359,7 +387,8 @@ def cancel_outdated_requests(ls: MuServer, document: Document, touched: set[int]
 
 def _register_views(server: MuServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: MuServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: MuServer, params: types.HoverParams) -> types.Hover | None:
+        await ls.initial_settings()
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             return None
@@ -374,7 +403,8 @@ def _register_views(server: MuServer) -> None:
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=True))
-    def code_lens(ls: MuServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    async def code_lens(ls: MuServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+        await ls.initial_settings()
         document = ls.documents.get(params.text_document.uri)
         if document is None or not ls.lenses_enabled:
             return []
@@ -401,7 +431,7 @@ def _register_views(server: MuServer) -> None:
         found = None
         if document is not None:
             key = (str(data.get("name", "")), int(data.get("index", 0) or 0))
-            for candidate_key, function in ls.complex_functions(document):
+            for candidate_key, function in zip(function_keys(document.functions), document.functions, strict=True):
                 if candidate_key == key:
                     found = (candidate_key, function)
                     break

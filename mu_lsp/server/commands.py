@@ -115,6 +115,7 @@ def register_commands(server: MuServer) -> None:
             "provider": status.provider,
             "model": status.model,
             "budgetUsd": status.budget_usd,
+            "workerPid": ls.worker.pid,
         }
         result["text"] = (
             f"mu: {result['requests']} requests, {result['cacheHits']} cache hits, "
