@@ -130,7 +130,7 @@ def scan_paths(
         for name, qualified, name_row, end_row, cyclomatic, cognitive in analysed:
             result.functions.append(
                 FunctionRow(
-                    path,
+                    str(candidate.path),
                     candidate.language,
                     name,
                     qualified,
