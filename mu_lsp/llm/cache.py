@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +74,17 @@ class SummaryCache:
         self._size_limit = size_limit_mb * 1024 * 1024
         self._disk: Any = None
         self._disk_opened = False
+        self._open_lock = threading.Lock()
+        # One thread for all disk access: SQLite writers never contend, the loop never waits.
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mu-cache")
 
     def _open_disk(self) -> Any:
-        if not self._disk_opened:
-            self._disk_opened = True
-            if self._directory is not None:
-                self._disk = open_store(self._directory, self._size_limit)
-        return self._disk
+        with self._open_lock:
+            if not self._disk_opened:
+                if self._directory is not None:
+                    self._disk = open_store(self._directory, self._size_limit)
+                self._disk_opened = True
+            return self._disk
 
     def get_memory(self, key: str) -> CachedSummary | None:
         entry = self._memory.get(key)
@@ -117,7 +123,7 @@ class SummaryCache:
         entry = self.get_memory(key)
         if entry is not None:
             return entry, "memory"
-        entry = await asyncio.to_thread(self._disk_get, key)
+        entry = await asyncio.get_running_loop().run_in_executor(self._io, self._disk_get, key)
         if entry is not None:
             self.remember(key, entry)
             return entry, "disk"
@@ -131,7 +137,7 @@ class SummaryCache:
         if not entry.summary:
             return
         self.remember(key, entry)
-        await asyncio.to_thread(self._disk_set, key, entry)
+        await asyncio.get_running_loop().run_in_executor(self._io, self._disk_set, key, entry)
 
     def clear(self) -> None:
         self._memory.clear()
@@ -143,6 +149,8 @@ class SummaryCache:
                 log.warning("summary cache clear failed: %s", error)
 
     def close(self) -> None:
+        self._io.shutdown(wait=True)
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mu-cache")
         if self._disk is not None:
             try:
                 self._disk.close()

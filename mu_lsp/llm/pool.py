@@ -282,7 +282,15 @@ class LLMPool:
                 f"no API key for {self.provider.value}: set {variable}",
             )
         async with self._limiter:
-            return await self._attempts(request, key, messages, api_key, len(redaction.findings), override_budget)
+            result = await self._attempts(request, key, messages, api_key, len(redaction.findings), override_budget)
+        if result.ok:
+            # Stored before the result is handed out (a summary that was reported is never
+            # lost), but after the slot is released (the next call does not wait on the disk).
+            await self.cache.set(
+                key,
+                CachedSummary(result.summary, result.model, result.provider, result.input_tokens, result.output_tokens),
+            )
+        return result
 
     async def _attempts(
         self,
@@ -340,17 +348,9 @@ class LLMPool:
             except UnparseableAnswer as error:
                 return self._failure(request, key, ErrorKind.BAD_RESPONSE, f"{error} ({self.model_name})")
             self.stats.completed += 1
-            entry = CachedSummary(
-                tuple(bullets),
-                self.model_name,
-                self.provider.value,
-                completion.input_tokens,
-                completion.output_tokens,
-            )
-            await self.cache.set(key, entry)
             return SummarizationResult(
                 function_name=request.function_name,
-                summary=entry.summary,
+                summary=tuple(bullets),
                 model=self.model_name,
                 provider=self.provider.value,
                 input_tokens=completion.input_tokens,
