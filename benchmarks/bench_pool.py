@@ -63,7 +63,7 @@ def start_provider(latency: float) -> tuple[subprocess.Popen[str], str]:
 
 
 def provider_stats(url: str) -> dict[str, object]:
-    with urllib.request.urlopen(f"{url}/_control/requests") as reply:  # noqa: S310 - local
+    with urllib.request.urlopen(f"{url}/_control/requests") as reply:
         data = json.loads(reply.read())
     requests = data["requests"]
     span = (max(r["answered"] for r in requests) - min(r["received"] for r in requests)) if requests else 0.0
@@ -74,12 +74,20 @@ def reset(url: str, latency: float) -> None:
     """Forget recorded requests, keeping the latency."""
     for path, body in (("reset", {}), ("behavior", {"kind": "ok", "latency": latency})):
         request = urllib.request.Request(f"{url}/_control/{path}", data=json.dumps(body).encode(), method="POST")
-        urllib.request.urlopen(request).read()  # noqa: S310 - local
+        urllib.request.urlopen(request).read()
 
 
-async def run_pool(url: str, cache: Path, requests: list[SummarizationRequest], concurrency: int) -> tuple[float, float, int]:
+async def run_pool(
+    url: str, cache: Path, requests: list[SummarizationRequest], concurrency: int
+) -> tuple[float, float, int]:
     pool = create_pool(
-        LLMSettings(provider="openai", model="gpt-4o-mini", api_base=f"{url}/v1", concurrency=concurrency, max_session_cost_usd=100),
+        LLMSettings(
+            provider="openai",
+            model="gpt-4o-mini",
+            api_base=f"{url}/v1",
+            concurrency=concurrency,
+            max_session_cost_usd=100,
+        ),
         cache_base_path=cache,
         environ={"OPENAI_API_KEY": KEY},
         probe_ollama=False,
@@ -125,9 +133,7 @@ def main() -> int:
     load_litellm()  # the ~5 s import is not part of any figure
     process, url = start_provider(args.latency)
     try:
-        distinct = [
-            SummarizationRequest(f"handler_{i}", function_source(i), "python") for i in range(args.functions)
-        ]
+        distinct = [SummarizationRequest(f"handler_{i}", function_source(i), "python") for i in range(args.functions)]
         requests = distinct + distinct[: args.copies]
         with tempfile.TemporaryDirectory() as cache:
             cpu, wall, _ = asyncio.run(run_pool(url, Path(cache), requests, args.concurrency))
@@ -154,7 +160,9 @@ def main() -> int:
         "span within 1.15x ideal": span <= 1.15 * ideal,
         "second run: 0 calls, all cached": second["calls"] == 0 and cached == len(requests),
     }
-    print(f"{args.functions} functions + {args.copies} copies, latency {args.latency} s, concurrency {args.concurrency}")
+    print(
+        f"{args.functions} functions + {args.copies} copies, latency {args.latency} s, concurrency {args.concurrency}"
+    )
     print(f"  provider calls        {calls}  (target {args.functions})")
     print(f"  max in flight         {in_flight}  (target <= {args.concurrency})")
     print(f"  provider-side span    {span:.2f} s; ideal {ideal:.2f} s; ratio {span / ideal:.3f}  (target <= 1.15)")

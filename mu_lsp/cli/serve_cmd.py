@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 
 from mu_lsp.server.app import create_server
@@ -14,6 +15,10 @@ log = logging.getLogger("mu_lsp")
 def run(args: argparse.Namespace) -> int:
     editor_handler = configure_logging(resolve_level(getattr(args, "log_level", None)))
     server = create_server()
+    # Everything imported so far lives as long as the process: keep it out of the collector's
+    # full scans, which otherwise pause the event loop for tens of milliseconds.
+    gc.collect()
+    gc.freeze()
     editor_handler.send = server.window_log_message
     if getattr(args, "tcp", False):
         log.info("listening on %s:%d", args.host, args.port)

@@ -3,33 +3,45 @@
 Three detectors, from most to least specific:
 
 1. Token formats whose shape alone gives them away (`ghp_…`, `AKIA…`, JWTs, PEM private key
-   blocks, credentials in URLs, …).
-2. String values assigned to secret-looking names (`db_password = "…"`, `"apiKey": "…"`,
-   `token := "…"`, `SECRET_KEY=…` in .env text), whatever the value looks like.
-3. Long quoted strings that look random (base64/base62 alphabet, upper and lower case and
-   digits, Shannon entropy near that of random text of the same length).
+   blocks, `scheme://user:password@host`, `Bearer …`; KINDS lists them all).
+2. Values assigned to secret-looking names, whatever the value looks like: a name that ENDS
+   in password/passwd/pwd/secret/token/auth/credential(s)/api_key/access_key/… followed by
+   `=`, `:`, `:=`, `=>` (Python, JS/TS, Go, Rust, Java, YAML, JSON, TOML, PHP), a setter call
+   (`setPassword("…")`), an XML element (`<password>…</password>`), or `=` in .env, shell,
+   .properties, query-string and command-line-flag syntax.
+3. Long quoted strings that look random: ≥ 24 base64/base62 characters mixing upper case,
+   lower case and digits, not made of English bigrams, with a Shannon entropy near that of
+   random text of the same length (`_ENTROPY_FLOOR`), and not base64 of printable text.
 
 Only the secret is replaced, by `<redacted:KIND>`; quotes, names and operators stay, so the
 model still understands the function. Overlapping findings are merged into one placeholder
-(the most specific kind names it), so nothing of a secret survives between two findings.
+named by the most specific detector, so no piece of a secret survives between two findings.
 
-Deliberate choices (each covered by a test):
+Deliberate choices, each pinned by a test:
 
-* Not secrets: template values (`"{password}"`, `"%s"`, `"${DB_PASS}"`, `"<token>"`),
-  repeated-character masks (`"******"`), env-variable names (`"GITHUB_TOKEN"`), field names
-  (`"access_token"`), paths and credential-free URLs, values shorter than 6 characters, and
-  unquoted values that are code (`password = get_password()`, `token = self.token`).
-* Secrets although they look harmless: literal default passwords such as `"changeme"` or
-  `"password123"`; they are real credentials as often as not, and the placeholder tells the
-  model as much as the value did.
-* Pure hex strings (hashes, digests, ids, colors) are not high-entropy findings: code is full
-  of them and they are rarely credentials. Hex secrets are still caught by name
-  (`secret_key = "9f86d0…"`) or format (Twilio, DigitalOcean, Shopify).
+* Not secrets: values shorter than 6 characters; templates (`"{password}"`, `"%s"`,
+  `"${DB_PASS}"`, `"<token>"`, `"os.environ/KEY"`); masks (`"******"`, `"sk-..."`,
+  `"xoxb-XXXXXXXX"`); obviously fake values (`"dummy-…"`, `"your-api-key"`, `"example"`);
+  env-variable, field, header and enum names (`"GITHUB_TOKEN"`, `"access_token"`,
+  `"X-Api-Key"`, `oauth2 = "oauth2"`); regexes; quoted type annotations
+  (`credentials: "Credentials | None"`); messages (six words or more, or a sentence);
+  paths and credential-free URLs; unquoted values that are code (`token = self.token`).
+* Secrets although they may look harmless: literal default passwords (`"changeme"`,
+  `"password123"`), short passphrases with spaces or hyphens (`"correct horse battery"`),
+  and every URL password that is not a template, even `user:pass@`: a real credential is as
+  likely as a placeholder, and the placeholder tells the model as much as the value did.
+* Pure hex strings (hashes, digests, ids, colours, SHA-256 test fixtures) and UUIDs are not
+  high-entropy findings: code is full of them and they are rarely credentials. Hex secrets
+  are still caught by name (`secret_key = "9f86d0…"`, `HEROKU_API_KEY = "<uuid>"`) or by
+  format (Twilio, DigitalOcean, Shopify).
+* Random identifiers of APIs (`"toolu_01T1x…"`, `"call_wKay…"`) and embedded binary data
+  are high-entropy findings: by shape they are indistinguishable from keys.
 * Stripe publishable keys (`pk_live_…`) are public by design and are left alone.
 
-Every pattern is linear: bounded repetitions after a literal prefix, no nested quantifiers,
-so adversarial input cannot make redaction slow. If anything unexpected happens anyway, the
-whole text is replaced (fail closed) rather than sent as it is.
+Every pattern starts with a literal (so the regex engine can skip to it), uses bounded or
+possessive repetitions and no nested quantifiers; PEM blocks are delimited with str.find.
+Adversarial input (100 KB of `a`, `=`, BEGIN lines, …) takes milliseconds. If anything
+unexpected happens anyway, the whole text is withheld (fail closed) rather than sent.
 """
 
 from __future__ import annotations
@@ -168,7 +180,7 @@ def _encoded_text(value: str) -> bool:
 def _credential_like(value: str) -> bool:
     """A token after `Bearer`/`key-`/`sk-` is a credential if it is neither a plain word nor a
     documentation mask (`sk-...`, `sk-xxxxxxxx`, `sk-your-key-here`)."""
-    if _DOC_MASK.search(value):
+    if _DOC_MASK.search(value) or _TEMPLATE.search(value) or _wordy(value):
         return False
     has_digit = any(c.isdigit() for c in value)
     mixed_case = any(c.isupper() for c in value) and any(c.islower() for c in value)
@@ -217,6 +229,8 @@ _FIELD_WORDS_EXACT = frozenset(
 )
 _HEADER_CASE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)+")
 _PROMPT = re.compile(r"[A-Za-z][A-Za-z ']*:\s*")
+_SNAKE = re.compile(r"[a-z]+(?:_[a-z]+)+")  # "byok_session_cookie": an identifier
+_REGEX = re.compile(r"\\[wdsWDSbB]|\(\?[:!=<P]|\[\^")  # token = r"[^\W\d]\w*"
 _TYPE = re.compile(r"[A-Za-z_][\w.]*(?:\[[\w.,| \[\]]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[\w.,| \[\]]*\])?)*")
 
 
@@ -227,10 +241,13 @@ def _is_placeholder(value: str, word: str) -> bool:
         return True
     if _TEMPLATE.search(stripped) or _MASK.search(stripped) or _FAKE.search(stripped):
         return True
-    if any(
-        p.fullmatch(stripped) for p in (_ENV_NAME, _BRACKETED, _CALL, _COLOR, _DOTTED_NUMBER, _PROMPT, _HEADER_NAME)
+    if _REGEX.search(stripped) or any(
+        p.fullmatch(stripped)
+        for p in (_ENV_NAME, _BRACKETED, _CALL, _COLOR, _DOTTED_NUMBER, _PROMPT, _HEADER_NAME, _SNAKE)
     ):
-        return True  # "GITHUB_TOKEN", "[MASK]", "#ffcc00", "1.3.6.1.5", "Password: "
+        return True  # "GITHUB_TOKEN", "[MASK]", "#ffcc00", "1.3.6.1.5", "Password: ", messages
+    if " " in stripped and (len(stripped.split()) >= 6 or (stripped[-1] in ".!?" and stripped[-2].isalnum())):
+        return True  # a message ("Use a User Access Token."); passphrases are shorter, unpunctuated
     if _PATH_OR_URL.match(stripped):
         return True  # paths are not secrets; credentials inside URLs have their own detector
     if _is_field_name(stripped):
@@ -311,6 +328,13 @@ def _rule(
     anchors = anchors or (_literal_prefix(pattern),)
     if not all(anchors):
         raise ValueError(f"{kind}: a pattern without a literal prefix needs explicit anchors")
+    head = _LITERAL_HEAD.match(pattern)
+    if boundary and head is not None and pattern[head.end() : head.end() + 1] not in ("?", "*", "{"):
+        # The boundary as a lookbehind right after the literal keeps the literal-prefix search
+        # and stops `eyJeyJeyJ…` from starting a 2,000-character scan at every `eyJ`.
+        literal = head.group()
+        pattern = f"{literal}(?<![A-Za-z0-9]{literal}){pattern[head.end() :]}"
+        boundary = False
     return _Rule(kind, re.compile(pattern), anchors, group, folded, boundary, check, priority)
 
 
@@ -488,7 +512,7 @@ def _bot_tokens(text: str, lowered: str) -> Iterator[_Candidate]:
     if ":AA" not in text:
         return
     for match in _TELEGRAM.finditer(text):
-        for length in range(8, 11):
+        for length in (10, 9, 8):
             start = match.start() - length
             if start >= 0 and _BOT_ID.fullmatch(text, start, match.start()):
                 if start == 0 or not text[start - 1].isalnum():
@@ -498,34 +522,53 @@ def _bot_tokens(text: str, lowered: str) -> Iterator[_Candidate]:
 
 # PEM blocks: BEGIN and END are found with str.find, not a lazy regex, so a text made of
 # thousands of BEGIN lines stays linear. A block without its END line (a truncated key, a key
-# built by string concatenation) is redacted up to the end of its base64-looking body.
+# built by string concatenation) is redacted up to its last base64-looking line.
 _PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}?)PRIVATE KEY(?: BLOCK)?-----")
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]{0,40}?PRIVATE KEY(?: BLOCK)?-----")
-_PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=\s\"',:\-]|\\[nr])*")
+_PEM_ESCAPED_BODY = re.compile(r"(?:\\[nr]|[A-Za-z0-9+/=]){16,}+")  # "…-----\\nMIIE…\\n…"
+_PEM_LINE = re.compile(r"[\"'+,( \t]*+(?:[A-Za-z0-9+/=]{16,}+|(?:Proc-Type|DEK-Info|Comment|Version): [^\n]*)")
 
 
 def _private_keys(text: str, lowered: str) -> Iterator[_Candidate]:
     del lowered
-    position = 0
+    position = covered = 0
+    end_marker = -2  # the next "-----END " at or after the current block (-1: none left)
     while (found := text.find("PRIVATE KEY", position)) != -1:
-        begin = _PEM_BEGIN.search(text, max(0, found - 60), found + 30)
+        position = found + 11
+        begin = _PEM_BEGIN.search(text, max(covered, found - 60), found + 30)
         if begin is None:
-            position = found + 11
             continue
         end = None
-        end_marker = text.find("-----END ", begin.end())
+        if end_marker == -2 or -1 < end_marker < begin.end():  # found once per block, not per BEGIN
+            end_marker = text.find("-----END ", begin.end())
         while end_marker != -1:
             end = _PEM_END.match(text, end_marker)
             if end is not None:
                 break
             end_marker = text.find("-----END ", end_marker + 9)
-        if end is not None and "-----BEGIN " not in text[begin.end() : end.start()]:
+        if end is not None and text.find("-----BEGIN ", begin.end(), end.start()) == -1:
             stop = end.end()
         else:
-            body = _PEM_BODY.match(text, begin.end())
-            stop = body.end() if body is not None else begin.end()
+            stop = _pem_body_end(text, begin.end())
         yield "private_key", begin.start(), stop, _SPECIFIC
-        position = stop
+        position = covered = max(position, stop)
+
+
+def _pem_body_end(text: str, start: int) -> int:
+    escaped = _PEM_ESCAPED_BODY.match(text, start)
+    if escaped is not None:
+        return escaped.end()
+    stop = start
+    line_end = text.find("\n", start)
+    while line_end != -1:
+        line_start = line_end + 1
+        line_end = text.find("\n", line_start)
+        line = _PEM_LINE.match(text, line_start, len(text) if line_end == -1 else line_end)
+        if line is not None:
+            stop = line.end()
+        elif text[line_start : len(text) if line_end == -1 else line_end].strip():
+            break  # blank lines (after the headers of an encrypted key) do not end the body
+    return stop
 
 
 _DATABASE_SCHEMES = frozenset(
@@ -587,21 +630,22 @@ _ROOTS = ("pass", "pwd", "secret", "token", "auth", "cred", "key")
 _SECRET_NAME = re.compile(
     r"(?:password|passwd|passphrase|pwd|secret|token|auth|credentials?"
     r"|(?:api|access|private|secret|signing|encryption|master|session|client|app|license)"
-    r"[_\-]?key)\d*"
+    r"[_\-]?key)\d*$"  # ending the name: searched with `endpos` at the name's end
 )
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 _ASSIGNMENT_TAIL = re.compile(
     r"(?P<close>[\"'`\]]{0,3})"  # closing quote or bracket of a key: "password": / cfg["token"] =
     r"(?:\s*:\s*(?!=)[\w.\[\], |&']{1,40}?(?=\s*=)"  # annotation: `password: str = `
     r"|[ \t]+(?:string|\[\]byte)(?=\s*=))?"  # Go: `var token string = `
-    r"[ \t]*(?P<sep>(?<![=!<>])=(?![=>~])|:=|:(?![:=])|=>)[ \t]*"
+    r"[ \t]*(?P<sep>(?<![=!<>])=(?![=>~])|:=|:(?![:=])|=>|\((?=[ \t]*[rRbBuU]{0,2}[\"'`]))[ \t]*"
     r"(?:"
     r"(?:[rRbBuU]{1,2})?"
-    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.){1,300})\"|'(?P<sq>(?:[^'\\\n]|\\.){1,300})'|`(?P<bt>[^`\\\n]{1,300})`)"
+    r"(?:\"\"\"(?P<tdq>[^\"\\]{1,300})\"\"\"|'''(?P<tsq>[^'\\]{1,300})'''"  # Python's triple quotes
+    r"|\"(?P<dq>(?:[^\"\\\n]|\\.){1,300})\"|'(?P<sq>(?:[^'\\\n]|\\.){1,300})'|`(?P<bt>[^`\\\n]{1,300})`)"
     # A bare value must end its line (YAML, .env, a query string), bar closing punctuation
     # and a comment; otherwise it is the start of an expression or of a sentence.
-    r"|(?P<bare>[^\s\"'`,;(){}\[\]<>\\|&]{6,300})"
-    r"(?=[ \t]*(?:[,;)}\]\"'`&][ \t]*)*(?:(?:#|//)[^\n]*)?(?:\r?\n|$)|&)"
+    r"|(?P<bare>[^\s\"'`,;(){}\[\]<>\\|&]{6,200}+)"
+    r"(?=[ \t]*(?:[,;)}\]\"'`&][ \t]*)*(?:(?:#|//)[^\n]*)?(?:\r?\n|$)|&|[ \t]+--?[A-Za-z])"
     r")"
 )
 _PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
@@ -625,7 +669,7 @@ def _assignments(text: str, lowered: str) -> Iterator[_Candidate]:
                 continue
             seen.add(end)
             word = _SECRET_NAME.search(lowered, max(0, end - 24), end)
-            if word is None or word.end() != end:
+            if word is None:
                 continue
             match = _ASSIGNMENT_TAIL.match(text, end)
             if match is not None:
@@ -635,7 +679,9 @@ def _assignments(text: str, lowered: str) -> Iterator[_Candidate]:
 def _assigned_value(text: str, match: re.Match[str], word_start: int, word: str) -> Iterator[_Candidate]:
     kind = "password_assignment" if word.startswith(_PASSWORD_WORDS) else "secret_assignment"
     name = _name_before(text, word_start) + word
-    group = "dq" if match.group("dq") is not None else "sq" if match.group("sq") is not None else "bt"
+    if match.group("sep") == "(" and not name.startswith(("set", "with")):
+        return  # setPassword("…") and withToken("…") set a secret; get_token("name") does not
+    group = next((g for g in ("tdq", "tsq", "dq", "sq", "bt") if match.group(g) is not None), "bt")
     quoted = match.group(group)
     if quoted is not None:
         if _is_placeholder(quoted, word) or _names_itself(quoted, name):
@@ -647,7 +693,7 @@ def _assigned_value(text: str, match: re.Match[str], word_start: int, word: str)
     bare = match.group("bare")
     if _is_placeholder(bare, word) or _names_itself(bare, name):
         return
-    if not _env_line(text, match, word_start):
+    if not _value_context(text, match, word_start):
         if match.group("sep") == ":" and text[match.start("bare") - 1] not in " \t":
             return  # YAML wants a space after the colon; "urn:ietf:params:oauth:token-type"
         if "." in bare and _CODE.fullmatch(bare):
@@ -672,18 +718,47 @@ def _names_itself(value: str, name: str) -> bool:
     return value == name or ("_" in name and value.endswith("_" + name))
 
 
-def _env_line(text: str, match: re.Match[str], word_start: int) -> bool:
-    """`DB_PASSWORD=hunter22`: an upper-case name glued to `=` at the start of a line is shell
-    or .env syntax, where a bare word is a value. In code, formatters put spaces around `=`."""
+def _value_context(text: str, match: re.Match[str], word_start: int) -> bool:
+    """Where a bare word glued to `=` is a value, not a variable (code formatters put spaces
+    around `=`, except in keyword arguments): a query string (`?access_key=Q9xL2m&…`), a
+    command-line flag (`--password=hunter22`), a shell or .env line (`DB_PASSWORD=hunter22`),
+    a .properties or .ini line (`spring.datasource.password=hunter22`, unindented, alone)."""
     equals = match.start("bare") - 1
     if text[equals] != "=" or text[equals - 1] in " \t":
         return False
     start = word_start
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
         start -= 1
+    name = text[start:equals]
+    if name.startswith("-") or (start > 0 and text[start - 1] in "?&"):
+        return True
     line_start = text.rfind("\n", 0, start) + 1
-    prefix = text[line_start:start].strip()
-    return text[start:equals].isupper() and prefix in ("", "export", "set", "#")
+    indent = text[line_start:start]
+    if indent.strip() not in ("", "export", "set", "#"):
+        return False
+    if name.isupper():
+        return True
+    line_end = text.find("\n", equals)
+    rest = text[match.end("bare") : len(text) if line_end == -1 else line_end]
+    return not indent and not rest.strip()
+
+
+# <password>hunter22</password> in Maven settings, web.config, Spring XML; on the lowered text.
+_XML_ELEMENT = re.compile(
+    r"<((?:[a-z0-9]+[_\-.:])?(?:password|passwd|secret|token|apikey|api[_\-]key|access[_\-]?key"
+    r"|client[_\-]?secret|secret[_\-]?key))>([^<\n]{6,300})</\1>"
+)
+
+
+def _xml_elements(text: str, lowered: str) -> Iterator[_Candidate]:
+    if "</" not in text:
+        return
+    for match in _XML_ELEMENT.finditer(lowered):
+        value = text[match.start(2) : match.end(2)]
+        name = match.group(1)
+        if not _is_placeholder(value, name):
+            kind = "password_assignment" if "pass" in name else "secret_assignment"
+            yield kind, match.start(2), match.end(2), _ASSIGNMENT
 
 
 _STRING_LITERAL = re.compile(r"([\"'`])([A-Za-z0-9+/_\-]{24,4000}={0,2})\1")
@@ -702,6 +777,7 @@ _SCANNERS: tuple[_Scanner, ...] = (
     _bot_tokens,
     _url_passwords,
     _assignments,
+    _xml_elements,
     _random_literals,
 )
 

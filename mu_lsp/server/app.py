@@ -47,6 +47,7 @@ from mu_lsp.summarizing import build_request
 
 log = logging.getLogger(__name__)
 
+FLUSH_DELAY = 0.15  # seconds of quiet typing before a document is re-parsed in the background
 COMMAND_SUMMARIZE_FUNCTION = "mu.summarizeFunction"
 COMMAND_SUMMARIZE_FILE = "mu.summarizeFile"
 STATUS_NOTIFICATION = "mu/status"
@@ -96,6 +97,9 @@ class MuServer(LanguageServer):
         # Documents may open before the editor's settings are pulled; they wait for this.
         self.settings_ready = asyncio.Event()
         self._deferred: set[asyncio.Task[None]] = set()
+        self._flush_timers: dict[str, asyncio.TimerHandle] = {}
+        # The lens list only changes with the text or the thresholds: built once per version.
+        self.lens_cache: dict[str, tuple[tuple[int, int, Thresholds], list[types.CodeLens]]] = {}
 
     # -- capabilities ------------------------------------------------------------------------
 
@@ -158,11 +162,36 @@ class MuServer(LanguageServer):
                 10.0,
             )
         except Exception as error:  # a client that cannot answer keeps the other layers
-            log.warning("could not read the editor's mu settings: %s", error)
+            log.warning("could not read the editor's mu settings: %r", error)
             return
         self.layers.set_client_settings(result[0] if result else None)
 
     # -- documents ---------------------------------------------------------------------------
+
+    def document(self, uri: str) -> Document | None:
+        """An open document, brought up to date (re-parsed if edits are pending)."""
+        document = self.documents.get(uri)
+        if document is not None and document.pending:
+            self.flush_document(uri)
+        return document
+
+    def edited(self, uri: str) -> None:
+        """Re-parse when typing pauses, not on every key."""
+        timer = self._flush_timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self._flush_timers[uri] = asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush_document, uri)
+
+    def flush_document(self, uri: str) -> None:
+        timer = self._flush_timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        document = self.documents.get(uri)
+        if document is None:
+            return
+        touched = document.take_touched()
+        if touched and self.scheduler.pending:
+            cancel_outdated_requests(self, document, touched)
 
     def state_for(self, uri: str, key: FunctionKey) -> FunctionState:
         return self.states.setdefault(uri, {}).setdefault(key, FunctionState())
@@ -236,6 +265,7 @@ class MuServer(LanguageServer):
         task.add_done_callback(self._deferred.discard)
 
     def schedule_document(self, document: Document, title: str) -> int:
+        self.flush_document(document.uri)
         if not self.summarizable(document):
             return 0
         return self.scheduler.submit(document.uri, self.complex_functions(document), title)
@@ -353,16 +383,15 @@ def _register_documents(server: MuServer) -> None:
             for change in params.content_changes
         ]
         try:
-            touched = document.apply(changes, params.text_document.version, ls.encoding)
+            document.apply(changes, params.text_document.version, ls.encoding)
         except PositionError as error:
             log.warning("ignored an edit of %s: %s", uri, error)
             return
-        if ls.scheduler.pending:
-            cancel_outdated_requests(ls, document, touched)
+        ls.edited(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: MuServer, params: types.DidSaveTextDocumentParams) -> None:
-        document = ls.documents.get(params.text_document.uri)
+        document = ls.document(params.text_document.uri)
         if document is not None and "save" in ls.settings.summarize.on:
             ls.schedule_document(document, "save")
 
@@ -370,8 +399,12 @@ def _register_documents(server: MuServer) -> None:
     def did_close(ls: MuServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.scheduler.cancel_document(uri)
+        timer = ls._flush_timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
         ls.documents.pop(uri, None)
         ls.states.pop(uri, None)
+        ls.lens_cache.pop(uri, None)
 
 
 def cancel_outdated_requests(ls: MuServer, document: Document, touched: set[int]) -> None:
@@ -389,7 +422,7 @@ def _register_views(server: MuServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: MuServer, params: types.HoverParams) -> types.Hover | None:
         await ls.initial_settings()
-        document = ls.documents.get(params.text_document.uri)
+        document = ls.document(params.text_document.uri)
         if document is None:
             return None
         function = document.function_at_header(params.position.line)
@@ -405,9 +438,13 @@ def _register_views(server: MuServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=True))
     async def code_lens(ls: MuServer, params: types.CodeLensParams) -> list[types.CodeLens]:
         await ls.initial_settings()
-        document = ls.documents.get(params.text_document.uri)
+        document = ls.document(params.text_document.uri)
         if document is None or not ls.lenses_enabled:
             return []
+        stamp = (id(document), document.version, ls.thresholds)
+        cached = ls.lens_cache.get(document.uri)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         lenses = []
         for key, function in ls.complex_functions(document):
             position = types.Position(line=function.name_row, character=0)
@@ -422,12 +459,13 @@ def _register_views(server: MuServer) -> None:
                     },
                 )
             )
+        ls.lens_cache[document.uri] = (stamp, lenses)
         return lenses
 
     @server.feature(types.CODE_LENS_RESOLVE)
     def code_lens_resolve(ls: MuServer, lens: types.CodeLens) -> types.CodeLens:
         data = lens.data if isinstance(lens.data, dict) else {}
-        document = ls.documents.get(str(data.get("uri", "")))
+        document = ls.document(str(data.get("uri", "")))
         found = None
         if document is not None:
             key = (str(data.get("name", "")), int(data.get("index", 0) or 0))

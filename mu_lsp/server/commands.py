@@ -40,7 +40,7 @@ def register_commands(server: MuServer) -> None:
             line = _argument(args, 1, int, "line")
         except ValueError as error:
             return _error(f"mu.summarizeFunction: {error}")
-        document = ls.documents.get(uri)
+        document = ls.document(uri)
         if document is None:
             return _error(f"mu.summarizeFunction: {uri} is not open")
         keys = function_keys(document.functions)
@@ -71,7 +71,7 @@ def register_commands(server: MuServer) -> None:
             uri = _argument(args, 0, str, "uri")
         except ValueError as error:
             return _error(f"mu.summarizeFile: {error}")
-        document = ls.documents.get(uri)
+        document = ls.document(uri)
         if document is None:
             return _error(f"mu.summarizeFile: {uri} is not open")
         if not ls.summarizable(document):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REFRESH_DELAY = 0.05
+SUBMIT_CHUNK = 8
 
 
 class Scheduler:
@@ -45,14 +46,58 @@ class Scheduler:
         override_budget: bool = False,
         use_cache: bool = True,
     ) -> int:
-        """Summarize `targets` of the open document `uri`; returns how many were sent."""
-        server = self.server
-        document = server.documents.get(uri)
-        if document is None:
-            return 0
-        jobs: list[asyncio.Task[None]] = []
+        """Summarize `targets` of the open document `uri`, most complex first.
+
+        The first few are sent at once (a click shows `summarizing…` immediately); the rest
+        follow in small chunks that yield to the event loop, so opening a file with hundreds
+        of complex functions never stalls a hover. Returns how many were sent immediately.
+        """
         ordered = sorted(targets, key=lambda t: (-t[1].cognitive, -t[1].cyclomatic, t[1].start_byte))
-        for key, function in ordered:
+        jobs: list[asyncio.Task[None]] = []
+        head, rest = ordered[:SUBMIT_CHUNK], ordered[SUBMIT_CHUNK:]
+        self._send(uri, head, override_budget, use_cache, jobs)
+        sent = len(jobs)
+        if rest:
+            self._keep(asyncio.ensure_future(self._submit_rest(uri, rest, override_budget, use_cache, jobs)))
+        elif jobs:
+            self._keep(asyncio.ensure_future(self._track(jobs)))
+        if jobs:
+            self.changed()
+        return sent
+
+    async def _submit_rest(
+        self,
+        uri: str,
+        rest: list[tuple[FunctionKey, FunctionInfo]],
+        override_budget: bool,
+        use_cache: bool,
+        jobs: list[asyncio.Task[None]],
+    ) -> None:
+        for start in range(0, len(rest), SUBMIT_CHUNK):
+            await asyncio.sleep(0)
+            if uri not in self.server.documents:
+                break
+            self._send(uri, rest[start : start + SUBMIT_CHUNK], override_budget, use_cache, jobs)
+        if jobs:
+            self.changed()
+            await self._track(jobs)
+
+    def _send(
+        self,
+        uri: str,
+        targets: list[tuple[FunctionKey, FunctionInfo]],
+        override_budget: bool,
+        use_cache: bool,
+        jobs: list[asyncio.Task[None]],
+    ) -> None:
+        server = self.server
+        document = server.document(uri)
+        if document is None:
+            return
+        alive = {id(f) for f in document.functions}
+        for key, function in targets:
+            if id(function) not in alive:
+                continue  # edited away since it was queued
             body_hash = document.function_hash(function)
             if server.memory.get(body_hash) is not None:
                 continue
@@ -68,12 +113,10 @@ class Scheduler:
             task = asyncio.ensure_future(self._one(uri, key, body_hash, request, override_budget, use_cache))
             self.tasks[slot] = (body_hash, task)
             jobs.append(task)
-        if jobs:
-            tracker = asyncio.ensure_future(self._track(jobs))
-            self._trackers.add(tracker)
-            tracker.add_done_callback(self._trackers.discard)
-            self.changed()
-        return len(jobs)
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        self._trackers.add(task)
+        task.add_done_callback(self._trackers.discard)
 
     async def _track(self, jobs: list[asyncio.Task[None]]) -> None:
         def cancel_all() -> None:

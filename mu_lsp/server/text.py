@@ -57,30 +57,79 @@ def _bytes_to_units(line: bytes, byte_column: int, encoding: Encoding) -> int:
     return sum(2 if ord(char) > 0xFFFF else 1 for char in text)
 
 
+class _LineStarts:
+    """Line start offsets with a pending shift for every line from `pending_from` on.
+
+    Typing moves every later line by one byte; shifting a 20k-entry list in Python costs
+    ~0.4 ms per keystroke. Consecutive edits on the same line only grow the pending delta, and
+    the list is updated (in one pass) when an edit elsewhere needs it.
+    """
+
+    __slots__ = ("pending_delta", "pending_from", "starts")
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self.pending_from = len(starts)
+        self.pending_delta = 0
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, row: int) -> int:
+        value = self.starts[row]
+        return value + self.pending_delta if row >= self.pending_from else value
+
+    def materialize(self) -> None:
+        if self.pending_delta:
+            delta, first = self.pending_delta, self.pending_from
+            self.starts[first:] = [offset + delta for offset in self.starts[first:]]
+        self.pending_from = len(self.starts)
+        self.pending_delta = 0
+
+    def shift_from(self, row: int, delta: int) -> None:
+        if not delta:
+            return
+        if self.pending_delta and row != self.pending_from:
+            self.materialize()
+        if not self.pending_delta:
+            self.pending_from = row
+        self.pending_delta += delta
+
+    def as_list(self) -> list[int]:
+        self.materialize()
+        return self.starts
+
+
 class TextBuffer:
     """Bytes plus the byte offset where each line starts."""
 
-    __slots__ = ("data", "line_starts")
+    __slots__ = ("_lines", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.line_starts = _line_starts(data, 0)
+        self._lines = _LineStarts(_line_starts(data, 0))
+
+    @property
+    def line_starts(self) -> list[int]:
+        """The exact list (brings any pending shift up to date)."""
+        return self._lines.as_list()
 
     @property
     def line_count(self) -> int:
-        return len(self.line_starts)
+        return len(self._lines)
 
     def line_bytes(self, row: int) -> bytes:
-        start = self.line_starts[row]
-        end = self.line_starts[row + 1] - 1 if row + 1 < len(self.line_starts) else len(self.data)
+        lines = self._lines
+        start = lines[row]
+        end = lines[row + 1] - 1 if row + 1 < len(lines) else len(self.data)
         return self.data[start:end]
 
     def row_of(self, offset: int) -> int:
-        return bisect_right(self.line_starts, offset) - 1
+        return bisect_right(self._lines, offset) - 1
 
     def point_of(self, offset: int) -> tuple[int, int]:
         row = self.row_of(offset)
-        return row, offset - self.line_starts[row]
+        return row, offset - self._lines[row]
 
     def offset_of(self, line: int, character: int, encoding: Encoding, strict: bool = False) -> int:
         """Byte offset of an LSP position; out-of-range positions clamp unless `strict`."""
@@ -88,12 +137,13 @@ class TextBuffer:
             if strict:
                 raise PositionError(f"negative position {line}:{character}")
             line, character = max(line, 0), max(character, 0)
-        if line >= len(self.line_starts):
-            if strict and (line > len(self.line_starts) or character > 0):
-                raise PositionError(f"line {line} is past the end ({len(self.line_starts)} lines)")
+        count = len(self._lines)
+        if line >= count:
+            if strict and (line > count or character > 0):
+                raise PositionError(f"line {line} is past the end ({count} lines)")
             return len(self.data)
         text = self.line_bytes(line)
-        return self.line_starts[line] + _units_to_bytes(text, character, encoding)
+        return self._lines[line] + _units_to_bytes(text, character, encoding)
 
     def position_of(self, offset: int, encoding: Encoding) -> tuple[int, int]:
         row, column = self.point_of(max(0, min(offset, len(self.data))))
@@ -109,11 +159,13 @@ class TextBuffer:
         delta = len(text) - (end - start)
         first = start_point[0] + 1
         last = old_end_point[0] + 1
-        added = _line_starts(text, start, include_first=False)
-        tail = self.line_starts[last:]
-        if delta:
-            tail = [offset + delta for offset in tail]
-        self.line_starts[first:] = added + tail
+        lines = self._lines
+        if first == last and b"\n" not in text:  # the usual keystroke: no line added or removed
+            lines.shift_from(first, delta)
+        else:
+            starts = lines.as_list()
+            starts[first:last] = _line_starts(text, start, include_first=False)
+            lines.shift_from(first + text.count(b"\n"), delta)
         new_end = start + len(text)
         return AppliedEdit(start, end, new_end, start_point, old_end_point, self.point_of(new_end))
 

@@ -59,7 +59,8 @@ def project(tmp_path: Path) -> Path:
     (root / "web").mkdir()
     (root / "web" / "app.ts").write_text(
         "export function route(a: number, b: boolean) { if (a > 1 && b) { for (;;) { if (a) { break } } }"
-        " else if (a < 0 || !b) { return a ? 1 : 2 } switch (a) { case 1: case 2: case 3: case 4: case 5: return 0 } }\n"
+        " else if (a < 0 || !b) { return a ? 1 : 2 }"
+        " switch (a) { case 1: case 2: case 3: case 4: case 5: return 0 } }\n"
     )
     (root / "build").mkdir()
     (root / "build" / "generated.py").write_text(COMPLEX)
@@ -130,7 +131,9 @@ def test_binary_unsupported_and_missing(project: Path) -> None:
     assert missing.stderr.strip().count("\n") == 0 and "no such file or directory" in missing.stderr
 
 
-def test_oversized_files_are_skipped(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_oversized_files_are_skipped(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(walk, "MAX_FILE_BYTES", 100)
     assert main(["complexity", "--all", str(project / "pkg" / "mod.py")]) == 0
     assert "larger than" in capsys.readouterr().err
@@ -156,9 +159,10 @@ def test_warm_rescan_comes_from_the_cache(project: Path, tmp_path: Path) -> None
     (project / "pkg" / "mod.py").write_text(COMPLEX.replace("return 0", "return 1 if d else 0"))
     third = scan_paths([project], cache)
     assert third.cache_hits == 1
-    assert next(f for f in third.functions if f.name == "branchy").cyclomatic == next(
-        f for f in first.functions if f.name == "branchy"
-    ).cyclomatic + 1
+    assert (
+        next(f for f in third.functions if f.name == "branchy").cyclomatic
+        == next(f for f in first.functions if f.name == "branchy").cyclomatic + 1
+    )
 
 
 def test_parallel_scan_matches_a_single_process(tmp_path: Path) -> None:
@@ -174,6 +178,8 @@ def test_console_script_and_module_are_the_same(project: Path) -> None:
     script = Path(sys.executable).parent / "mu-lsp"
     if not script.exists():
         pytest.skip("console script not installed in this environment")
-    via_script = subprocess.run([str(script), "complexity", "--json", str(project)], capture_output=True, text=True, timeout=60)
+    via_script = subprocess.run(
+        [str(script), "complexity", "--json", str(project)], capture_output=True, text=True, timeout=60
+    )
     assert via_script.returncode == 0
     assert json.loads(via_script.stdout) == json.loads(run("complexity", "--json", str(project)).stdout)

@@ -58,7 +58,9 @@ def openai_args(fake: FakeProvider, *extra: str) -> list[str]:
 def code(tmp_path: Path) -> Path:
     root = tmp_path / "code"
     root.mkdir()
-    (root / "a.py").write_text(complex_function("first") + complex_function("second", 1) + "def easy():\n    return 1\n")
+    (root / "a.py").write_text(
+        complex_function("first") + complex_function("second", 1) + "def easy():\n    return 1\n"
+    )
     return root
 
 

@@ -44,7 +44,9 @@ async def test_init_options_beat_the_file_for_clients_without_configuration(
     murc(tmp_path, fake)
     with (tmp_path / ".murc.toml").open("a") as handle:
         handle.write("[complexity]\ncyclomatic = 100\ncognitive = 100\n")
-    session = await start_session("neovim@v0.7.0", fake, tmp_path, isolated_cache, init_options={"complexity": {"cognitive": 5}})
+    session = await start_session(
+        "neovim@v0.7.0", fake, tmp_path, isolated_cache, init_options={"complexity": {"cognitive": 5}}
+    )
     try:
         session.open()
         await session.wait_for_lens(TANGLED, "fake summary of tangled")
@@ -52,7 +54,9 @@ async def test_init_options_beat_the_file_for_clients_without_configuration(
         await stop_session(session)
 
 
-async def test_invalid_values_are_shown_and_defaults_used(fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> None:
+async def test_invalid_values_are_shown_and_defaults_used(
+    fake: FakeProvider, tmp_path: Path, isolated_cache: Path
+) -> None:
     murc(tmp_path, fake)
     session = await start_session(
         "visual_studio_code", fake, tmp_path, isolated_cache, init_options={"llm": {"concurrency": "lots"}, "colour": 1}
@@ -105,7 +109,7 @@ async def test_budget_reached_state(fake: FakeProvider, tmp_path: Path, isolated
 async def test_on_request_mode(fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> None:
     murc(tmp_path, fake)
     with (tmp_path / ".murc.toml").open("a") as handle:
-        handle.write('[summarize]\non = []\n')
+        handle.write("[summarize]\non = []\n")
     session = await start_session("visual_studio_code", fake, tmp_path, isolated_cache)
     try:
         session.open()
@@ -119,7 +123,9 @@ async def test_on_request_mode(fake: FakeProvider, tmp_path: Path, isolated_cach
         await stop_session(session)
 
 
-async def test_utf8_positions_when_the_client_offers_them(fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> None:
+async def test_utf8_positions_when_the_client_offers_them(
+    fake: FakeProvider, tmp_path: Path, isolated_cache: Path
+) -> None:
     murc(tmp_path, fake)
     session = await start_session("neovim@v0.11.0", fake, tmp_path, isolated_cache)
     try:
@@ -138,7 +144,9 @@ async def test_utf8_positions_when_the_client_offers_them(fake: FakeProvider, tm
         await stop_session(session)
 
 
-async def test_worker_killed_mid_batch_is_restarted_and_retried(fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> None:
+async def test_worker_killed_mid_batch_is_restarted_and_retried(
+    fake: FakeProvider, tmp_path: Path, isolated_cache: Path
+) -> None:
     murc(tmp_path, fake)
     session = await start_session("visual_studio_code", fake, tmp_path, isolated_cache)
     try:

@@ -93,10 +93,14 @@ def test_incremental_index_matches_full_analysis_under_random_edits() -> None:
     rng = random.Random(7)
     document = Document.open("file:///t.py", "python", 1, _corpus().decode())
     for step in range(300):
-        change = _random_edit(rng, document)
-        document.apply([change], step + 2, "utf-8")
+        changes = [_random_edit(rng, document)]
+        document.apply(changes, step + 2, "utf-8")
+        for _ in range(rng.choice([0, 0, 1, 3])):  # several edits before one re-parse
+            change = _random_edit(rng, document)
+            document.apply([change], step + 2, "utf-8")
+            changes.append(change)
         expected = analyze_source(document.source, "python")
-        assert snapshot(document.functions) == snapshot(expected), f"step {step}: {change}"
+        assert snapshot(document.functions) == snapshot(expected), f"step {step}: {changes}"
 
 
 @pytest.mark.parametrize(
@@ -129,13 +133,15 @@ def test_edit_inside_function_touches_only_it() -> None:
     code = "def a():\n    return 1\n\ndef b(x):\n    return x\n"
     document = Document.open("file:///t.py", "python", 1, code)
     a, _b = document.functions
-    touched = document.apply([ContentChange(" if x else 0", (4, 12, 4, 12))], 2, "utf-16")
+    document.apply([ContentChange(" if x else 0", (4, 12, 4, 12))], 2, "utf-16")
+    assert document.pending  # nothing re-parsed yet: a keystroke only records the edit
+    touched = document.take_touched()
     assert document.functions[0] is a  # untouched: same object, same hash entry
     assert id(document.functions[1]) in touched and document.functions[1].cyclomatic == 2
     # an insertion between functions moves what follows, re-analyses nothing
     b_hash = document.function_hash(document.functions[1])
-    touched = document.apply([ContentChange("# hi\n\n", (2, 0, 2, 0))], 3, "utf-16")
-    assert touched == set()
+    document.apply([ContentChange("# hi\n\n", (2, 0, 2, 0))], 3, "utf-16")
+    assert document.take_touched() == set()
     assert [f.name_row for f in document.functions] == [0, 5]
     assert document.function_hash(document.functions[1]) == b_hash
 

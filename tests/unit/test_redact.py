@@ -33,7 +33,11 @@ def rand(alphabet: str, length: int, seed: int) -> str:
     rng = random.Random(seed)
     while True:
         value = "".join(rng.choice(alphabet) for _ in range(length))
-        needed = [group for group in (string.ascii_uppercase, string.ascii_lowercase, string.digits) if set(group) & set(alphabet)]
+        needed = [
+            group
+            for group in (string.ascii_uppercase, string.ascii_lowercase, string.digits)
+            if set(group) & set(alphabet)
+        ]
         if all(set(value) & set(group) for group in needed):
             return value
 
@@ -65,13 +69,41 @@ POSITIVE: list[Case] = [
     ("aws_secret_access_key", 'aws_secret_access_key = "{s}"', rand(B64, 40, 3)),
     ("aws_secret_access_key", '{{"SecretAccessKey": "{s}"}}', rand(B64, 40, 4)),
     ("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY={s}", rand(B64, 40, 5)),
-    *[("github_token", 'gh = "{s}"', prefix + rand(B62, 36, 10 + i)) for i, prefix in enumerate(["ghp_", "gho_", "ghu_", "ghs_", "ghr_"])],
-    ("github_token", "git clone https://x:{s}@github.com/o/r", "github_pat_" + rand(B62, 22, 16) + "_" + rand(B62, 59, 17)),
+    *[
+        ("github_token", 'gh = "{s}"', prefix + rand(B62, 36, 10 + i))
+        for i, prefix in enumerate(["ghp_", "gho_", "ghu_", "ghs_", "ghr_"])
+    ],
+    (
+        "github_token",
+        "git clone https://x:{s}@github.com/o/r",
+        "github_pat_" + rand(B62, 22, 16) + "_" + rand(B62, 59, 17),
+    ),
     ("gitlab_token", 'headers = {{"PRIVATE-TOKEN": "{s}"}}', "glpat-" + rand(B64URL, 20, 18)),
-    ("slack_token", 'client = WebClient("{s}")', "xoxb-" + rand(string.digits, 12, 19) + "-" + rand(string.digits, 13, 20) + "-" + rand(B62, 24, 21)),
-    ("slack_token", 'slack("{s}")', "xoxp-" + rand(string.digits, 12, 22) + "-" + rand(string.digits, 12, 23) + "-" + rand(B62, 32, 24)),
-    ("slack_token", 'app_level = "{s}"', "xapp-1-A" + rand(UPPER_DIGITS, 10, 25) + "-" + rand(string.digits, 13, 26) + "-" + rand(HEX, 64, 27)),
-    ("slack_webhook", 'requests.post("https://{s}", json=msg)', "hooks.slack.com/services/T" + rand(UPPER_DIGITS, 8, 28) + "/B" + rand(UPPER_DIGITS, 8, 29) + "/" + rand(B62, 24, 30)),
+    (
+        "slack_token",
+        'client = WebClient("{s}")',
+        "xoxb-" + rand(string.digits, 12, 19) + "-" + rand(string.digits, 13, 20) + "-" + rand(B62, 24, 21),
+    ),
+    (
+        "slack_token",
+        'slack("{s}")',
+        "xoxp-" + rand(string.digits, 12, 22) + "-" + rand(string.digits, 12, 23) + "-" + rand(B62, 32, 24),
+    ),
+    (
+        "slack_token",
+        'app_level = "{s}"',
+        "xapp-1-A" + rand(UPPER_DIGITS, 10, 25) + "-" + rand(string.digits, 13, 26) + "-" + rand(HEX, 64, 27),
+    ),
+    (
+        "slack_webhook",
+        'requests.post("https://{s}", json=msg)',
+        "hooks.slack.com/services/T"
+        + rand(UPPER_DIGITS, 8, 28)
+        + "/B"
+        + rand(UPPER_DIGITS, 8, 29)
+        + "/"
+        + rand(B62, 24, 30),
+    ),
     ("stripe_key", 'stripe.api_key = "{s}"', "sk_live_" + rand(B62, 24, 31)),
     ("stripe_key", 'restricted = "{s}"', "rk_live_" + rand(B62, 24, 32)),
     ("stripe_key", "charge(key={s!r})", "sk_test_" + rand(B62, 24, 33)),
@@ -81,14 +113,25 @@ POSITIVE: list[Case] = [
     ("google_api_key", 'url = f"https://maps.example/api?key={s}"', "AIza" + rand(B64URL, 35, 37)),
     ("google_oauth_client_secret", 'flow = Flow(client_secret="{s}")', "GOCSPX-" + rand(B64URL, 28, 38)),
     ("jwt", 'session.cookies["id"] = "{s}"', jwt(39)),
-    *[("private_key", 'KEY = """{s}"""', pem(kind, 40 + i)) for i, kind in enumerate(["RSA", "EC", "OPENSSH", "DSA", "ENCRYPTED", "", "PGP"])],
+    *[
+        ("private_key", 'KEY = """{s}"""', pem(kind, 40 + i))
+        for i, kind in enumerate(["RSA", "EC", "OPENSSH", "DSA", "ENCRYPTED", "", "PGP"])
+    ],
     ("twilio_key", 'Client("{s}", auth)', "SK" + rand(HEX, 32, 50)),
     ("twilio_key", 'account = "{s}"', "AC" + rand(HEX, 32, 51)),
     ("sendgrid_api_key", 'SendGridAPIClient("{s}")', "SG." + rand(B64URL, 22, 52) + "." + rand(B64URL, 43, 53)),
     ("npm_token", "//registry.npmjs.org/:_authToken={s}", "npm_" + rand(B62, 36, 54)),
     ("pypi_token", 'twine(password="{s}")', "pypi-AgEIcHlwaS5vcmc" + rand(B64URL, 70, 55)),
-    ("azure_storage_key", 'conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={s};EndpointSuffix=core.windows.net"', rand(B64, 86, 56) + "=="),
-    ("azure_sas_signature", 'blob = "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig={s}"', rand(B62, 40, 57) + "%3D"),
+    (
+        "azure_storage_key",
+        'conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={s};EndpointSuffix=core.windows.net"',
+        rand(B64, 86, 56) + "==",
+    ),
+    (
+        "azure_sas_signature",
+        'blob = "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig={s}"',
+        rand(B62, 40, 57) + "%3D",
+    ),
     ("database_password", 'engine = create_engine("postgresql://app:{s}@db.internal:5432/app")', rand(B62, 16, 58)),
     ("database_password", 'DATABASE_URL = "mysql://root:{s}@localhost/shop"', "hunter2" + rand(B62, 5, 59)),
     ("database_password", 'client = MongoClient("mongodb+srv://admin:{s}@cluster0.example.net/db")', rand(B62, 20, 60)),
@@ -96,13 +139,22 @@ POSITIVE: list[Case] = [
     ("database_password", 'url = "postgresql+psycopg://svc:{s}@pg/app"', "Tr0ub4dor&3"),
     ("url_password", 'repo = "https://deploy:{s}@git.example.com/team/app.git"', "pass-" + rand(B62, 8, 62)),
     ("url_password", 'proxies = {{"https": "http://user:{s}@proxy:3128"}}', "pa55-word1"),
+    ("url_password", "# e.g. https://user:{s}@host/path", "pass"),  # even the textbook example
     ("bearer_token", 'headers = {{"Authorization": "Bearer {s}"}}', rand(B64URL, 40, 64)),
     ("bearer_token", "curl -H 'Authorization: bearer {s}' https://api", rand(B62, 32, 65)),
-    ("basic_auth", 'headers["Authorization"] = "Basic {s}"', base64.b64encode(b"admin:" + rand(B62, 12, 66).encode()).decode()),
+    (
+        "basic_auth",
+        'headers["Authorization"] = "Basic {s}"',
+        base64.b64encode(b"admin:" + rand(B62, 12, 66).encode()).decode(),
+    ),
     ("authorization_header", 'headers = {{"Authorization": "token {s}"}}', rand(HEX, 40, 67)),
     ("heroku_api_key", 'HEROKU_API_KEY = "{s}"', "-".join(rand(HEX, n, 68 + n) for n in (8, 4, 4, 4, 12))),
     ("huggingface_token", 'login(token="{s}")', "hf_" + rand(B62, 34, 69)),
-    ("discord_bot_token", "bot.run('{s}')", "M" + rand(B62, 23, 70) + "." + rand(B64URL, 6, 71) + "." + rand(B64URL, 27, 72)),
+    (
+        "discord_bot_token",
+        "bot.run('{s}')",
+        "M" + rand(B62, 23, 70) + "." + rand(B64URL, 6, 71) + "." + rand(B64URL, 27, 72),
+    ),
     ("mailgun_api_key", 'auth=("api", "{s}")', "key-" + rand(B62, 32, 73)),
     ("shopify_token", 'session = Session(shop, token="{s}")', "shpat_" + rand(HEX, 32, 74)),
     ("digitalocean_token", 'do = Manager(token="{s}")', "dop_v1_" + rand(HEX, 64, 75)),
@@ -111,6 +163,7 @@ POSITIVE: list[Case] = [
     ("high_entropy_string", 'salt = "{s}"', rand(B62, 40, 79)),
     ("high_entropy_string", "nonce = '{s}'", rand(B64, 64, 80) + "=="),
     ("high_entropy_string", "const seed = `{s}`;", rand(B64URL, 32, 81)),
+    ("high_entropy_string", 'block = {{"type": "tool_use", "id": "{s}"}}', "toolu_01" + rand(B62, 22, 82)),
 ]
 
 # Secret-looking names in each language's assignment syntax, and literal values of all kinds.
@@ -130,7 +183,7 @@ ASSIGNMENTS: list[Case] = [
     ("password_assignment", "'db_passwd' => '{s}',", "php-secret-9"),
     ("password_assignment", "database:\n  password: {s}\n", "yaml-Pw-1!"),
     ("password_assignment", "DB_PASSWORD={s}\n", "envpass99"),
-    ("password_assignment", 'password = "{s}"', "it's \\\"quoted\\\""),
+    ("password_assignment", 'password = "{s}"', 'it\'s \\"quoted\\"'),
     ("secret_assignment", 'API_KEY = "{s}"', "abc123def456"),
     ("secret_assignment", '{{"client_secret": "{s}"}}', "json-Secret-77"),
     ("secret_assignment", "export API_TOKEN={s}\n", "envtoken42"),
@@ -142,15 +195,23 @@ ASSIGNMENTS: list[Case] = [
     ("secret_assignment", "auth = '{s}'", "user:pa55word"),
     ("secret_assignment", "credentials = '{s}'", "svc-acct:Zq81x"),
     ("secret_assignment", 'api_key = "{s}"', "-".join(rand(HEX, n, 92 + n) for n in (8, 4, 4, 4, 12))),
-    ("secret_assignment", "access_key={s}&format=json", "Q9xL2mP7"),
+    ("secret_assignment", 'url = "https://api.example.com/v1/rates?access_key={s}&format=json"', "Q9xL2mP7"),
     ("secret_assignment", 'encryption_key: str = "{s}"', "aes-key-000111"),
+    ("password_assignment", 'PASSWORD = """{s}"""', "triple-Pw9"),
+    ("secret_assignment", "API_TOKEN = '''{s}'''", "triple-tok9"),
+    ("password_assignment", 'ds.setPassword("{s}");', "java-Setter1"),
+    ("secret_assignment", 'client = builder.withApiKey("{s}").build()', "with-key-42"),
+    ("password_assignment", 'cmd = "pg_dump --password={s} --verbose"', "cli-Pass-3"),
+    ("password_assignment", "spring.datasource.password={s}\n", "props-pw-7"),
+    ("password_assignment", "<settings><password>{s}</password></settings>", "maven-Pw-8"),
+    ("secret_assignment", "<add key='x'/><client_secret>{s}</client_secret>", "xml-sec-11"),
 ]
 
 
 def assert_redacted(kind: str, template: str, secret: str) -> RedactionResult:
     text = template.format(s=secret)
     result = redact_secrets(text)
-    assert secret not in result.text, result.text
+    assert secret not in result.text.replace(f"<redacted:{kind}>", ""), result.text
     assert template.format(s=f"<redacted:{kind}>") == result.text
     assert result.redacted
     assert [f.kind for f in result.findings] == [kind]
@@ -190,6 +251,13 @@ def test_overlapping_findings_become_one_placeholder_named_by_the_most_specific(
     assert result.findings == (SecretFinding("github_token", text.index("prefix"), text.index(token) + len(token)),)
 
 
+def test_merge_takes_the_union_of_chained_overlaps() -> None:
+    merged = redact._merge(
+        [("secret_assignment", 0, 10, 2), ("github_token", 5, 15, 0), ("jwt", 14, 20, 0), ("x", 20, 22, 3)]
+    )
+    assert merged == [SecretFinding("github_token", 0, 20), SecretFinding("x", 20, 22)]
+
+
 def test_private_key_variants() -> None:
     escaped = pem("RSA", 102).replace("\n", "\\n")  # a service-account JSON
     text = f'{{"type": "service_account", "private_key": "{escaped}\\n", "client_email": "a@b.c"}}'
@@ -198,7 +266,7 @@ def test_private_key_variants() -> None:
     assert '"client_email": "a@b.c"' in result.text
     truncated = pem("EC", 103).split("-----END")[0]  # no END line: redact the whole body
     result = redact_secrets(f"key = '''{truncated}'''\nnext_line = 1\n")
-    assert result.text == "key = '''<redacted:private_key>'''\nnext_line = 1\n"
+    assert result.text == "key = '''<redacted:private_key>\n'''\nnext_line = 1\n"
 
 
 def test_only_the_password_of_a_url_goes() -> None:
@@ -276,8 +344,8 @@ NOT_SECRETS = [
     "if token != EXPECTED_TOKEN:",
     "password: str",
     "def login(user: str, password: str | None = None) -> Token:",
-    "def reset(token: \"Token[Span | None]\") -> None:",
-    "credentials: \"Credentials | None\" = None,",
+    'def reset(token: "Token[Span | None]") -> None:',
+    'credentials: "Credentials | None" = None,',
     "for token in tokenize(source):",
     "token_count = len(tokens)",
     "password_hash = hash_password(password, salt)",
@@ -301,7 +369,7 @@ NOT_SECRETS = [
     'mask_token = "[MASK]"',
     'bos_token = "<|begin_of_text|>"',
     'auth = "password"',
-    "oauth2 = \"oauth2\"",
+    'oauth2 = "oauth2"',
     'ManagedIdentityCredential = "ManagedIdentityCredential"',
     'NO_AUTH = "no-auth"',
     'api_key = "dummy-key-for-tests"',
@@ -313,6 +381,22 @@ NOT_SECRETS = [
     'PWD = "/home/user/src"',
     'creds_file = "~/.aws/credentials"',
     'webhook = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"',
+    # regexes, messages and identifiers assigned to secret-looking names
+    "jsonnet_token = r'[^\\W\\d]\\w*'",
+    'HELP_TOKEN = "Use a User Access Token. Prefer setting HF_TOKEN instead."',
+    'REJECTED_TOKEN = "subject token was rejected by the gateway"',
+    'api_key = "byok_session_cookie"',
+    "# the IdP stamps it on the bearer SubjectConfirmationData, from there",
+    'headers = {"Authorization": "Bearer os.environ/COHERE_API_KEY"}',
+    'headers = {"Authorization": f"Bearer {token}"}',
+    # calls and keyword arguments
+    'x = get_token("github-main")',
+    "connect(\n    host=host_name,\n    password=password_value,\n)",
+    "<password>${env.DB_PASSWORD}</password>",
+    '"api_key": "os.environ/PERPLEXITYAI_API_KEY",',
+    'SLACK = "xoxb-XXXXXXXXXXXX-XXXXXXXXXXXXX"',
+    'token = "example-token-value"',
+    'api_key = "X-Api-Key"',
 ]
 
 
@@ -357,7 +441,7 @@ def test_redaction_of_a_whole_mixed_file_is_idempotent() -> None:
 WEIRD = [
     "",
     "\x00",
-    "password = \"\x00\x00\x00\x00\x00\x00\"",
+    'password = "\x00\x00\x00\x00\x00\x00"',
     "token = '🔑🔑🔑🔑🔑🔑'",
     "İİİİ password = 'İstanbul-2024' İİİ",  # characters that grow when lower-cased
     "\ud800 lone surrogate password='abcdef1'",
@@ -492,11 +576,7 @@ def test_shannon_entropy() -> None:
 def stdlib_sources() -> list[Path]:
     root = Path(sys.base_prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
     skip = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
-    return [
-        path
-        for path in root.rglob("*.py")
-        if not skip & set(path.relative_to(root).parts)
-    ]
+    return [path for path in root.rglob("*.py") if not skip & set(path.relative_to(root).parts)]
 
 
 @pytest.mark.skipif(not stdlib_sources(), reason="no standard library sources on this machine")
