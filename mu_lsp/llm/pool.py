@@ -48,6 +48,8 @@ MAX_API_CONCURRENCY = 10
 DEFAULT_CONCURRENCY = 5
 DEFAULT_OLLAMA_CONCURRENCY = 2
 EXTRA_RATE_LIMIT_RETRIES = 3
+# 1-3 short bullets are a few hundred characters; an answer this long is broken, not a summary.
+MAX_ANSWER_CHARS = 20_000
 # Budgeting a model whose price is unknown: assume an expensive tier, so the budget still binds.
 UNKNOWN_PRICE_PER_MILLION = (15.0, 75.0)
 
@@ -343,6 +345,15 @@ class LLMPool:
                     continue
                 return self._provider_failure(request, key, failure, attempts)
             cost = self._account(completion)
+            if len(completion.text) > MAX_ANSWER_CHARS:
+                size = (
+                    f"{len(completion.text) / 1e6:.1f} MB"
+                    if len(completion.text) >= 1e5
+                    else f"{len(completion.text):,} characters"
+                )
+                return self._failure(
+                    request, key, ErrorKind.BAD_RESPONSE, f"the model's answer was implausibly long ({size}); not used"
+                )
             try:
                 bullets = parse_summary(completion.text)
             except UnparseableAnswer as error:

@@ -163,12 +163,12 @@ class Session:
             await asyncio.sleep(0.05)
         raise AssertionError(f"timed out waiting for {what}")
 
-    async def wait_for_lens(self, line: int, contains: str, timeout: float = 30.0) -> str:
+    async def wait_for_lens(self, line: int, contains: str, timeout: float = 30.0, uri: str | None = None) -> str:
         latest: dict[int, str] = {}
 
         async def ready() -> bool:
             nonlocal latest
-            latest = await self.lenses()
+            latest = await self.lenses(uri)
             return contains in latest.get(line, "")
 
         try:

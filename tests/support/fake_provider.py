@@ -34,6 +34,7 @@ BEHAVIOURS = {
     "status_500",
     "status_503",
     "status_401",
+    "status_401_echo",
     "status_403",
     "status_400",
     "status_404",
@@ -268,6 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour.latency:
             self.state.stopping.wait(behaviour.latency)
         kind = behaviour.kind
+        if self.state.stopping.is_set():
+            kind = "close"  # the provider is going away: in-flight calls get no answer
         if kind == "hang":
             self.state.stopping.wait(600)
             return
@@ -293,6 +296,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
             ),
         }
+        if kind == "status_401_echo":  # like providers that quote the key they rejected
+            presented = self.headers.get("authorization", "") + self.headers.get("x-api-key", "")
+            errors[kind] = (401, "authentication_error", f"Incorrect API key provided: {presented}")
         if kind in errors:
             status, error_type, message = errors[kind]
             headers = {"retry-after": behaviour.retry_after} if behaviour.retry_after is not None else {}
@@ -407,7 +413,9 @@ class FakeProvider:
 
     def stop(self) -> None:
         self.state.stopping.set()
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits forever if serve_forever never ran
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> FakeProvider:
