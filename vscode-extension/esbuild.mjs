@@ -1,4 +1,4 @@
-// Bundles the extension into one file; `vscode` is provided by the editor at run time.
+// Bundles the extension into dist/extension.js; `vscode` is provided by the editor at run time.
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
@@ -10,13 +10,12 @@ const options = {
   format: "cjs",
   platform: "node",
   target: "node20",
-  sourcemap: true,
+  sourcemap: watch,
   minify: !watch,
   logLevel: "info",
 };
 if (watch) {
-  const context = await esbuild.context(options);
-  await context.watch();
+  await (await esbuild.context(options)).watch();
 } else {
   await esbuild.build(options);
 }

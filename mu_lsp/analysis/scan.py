@@ -11,13 +11,13 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mu_lsp.analysis import analyze_source
-from mu_lsp.analysis.walk import Candidate, Skipped, discover
+from mu_lsp.analysis.walk import Skipped, discover
 from mu_lsp.diskstore import open_store
 
 ENGINE_VERSION = "1"  # bump when counting rules change: cached figures become stale
@@ -74,13 +74,6 @@ def _analyze_batch(batch: Sequence[tuple[str, str, str]]) -> list[_Outcome]:
     return out
 
 
-def _batches(misses: list[tuple[Candidate, str]], jobs: int) -> list[list[tuple[str, str, str]]]:
-    """Largest files first, dealt into small batches, so the workers finish together."""
-    ordered = sorted(misses, key=lambda m: m[0].size, reverse=True)
-    size = max(1, len(ordered) // max(jobs * 8, 1))
-    return [[(str(c.path), c.language, key) for c, key in ordered[i : i + size]] for i in range(0, len(ordered), size)]
-
-
 def _pool_context() -> Any:
     """fork starts workers in milliseconds with the grammars already loaded; elsewhere spawn."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
@@ -101,22 +94,48 @@ def scan_paths(
             on_skip(item)
     store = open_store(cache_dir, _CACHE_SIZE_LIMIT) if cache_dir is not None and candidates else None
     found: dict[str, tuple[Row, ...]] = {}
-    misses: list[tuple[Candidate, str]] = []
-    for candidate in candidates:
-        try:
-            data = candidate.path.read_bytes()
-        except OSError as error:
-            _skip(result, on_skip, Skipped(candidate.path, f"unreadable ({error.strerror})"))
-            continue
-        key = _key(candidate.language, hashlib.blake2b(data, digest_size=16).hexdigest())
-        cached = _lookup(store, key)
-        if cached is not None:
-            found[str(candidate.path)] = cached
-            result.cache_hits += 1
-        else:
-            misses.append((candidate, key))
     fresh: list[tuple[str, tuple[Row, ...]]] = []
-    for path, key, rows, problem in _analyze(misses, jobs or os.cpu_count() or 1):
+    jobs = jobs or os.cpu_count() or 1
+    ordered = sorted(candidates, key=lambda c: c.size, reverse=True)  # largest first: workers finish together
+    batch_size = max(1, len(ordered) // max(jobs * 8, 1))
+
+    def misses() -> Iterator[list[tuple[str, str, str]]]:
+        """Read, hash and look up each file; yield the misses in batches as they are found, so
+        on a cold cache the workers parse while the parent is still reading."""
+        batch: list[tuple[str, str, str]] = []
+        for candidate in ordered:
+            try:
+                data = candidate.path.read_bytes()
+            except OSError as error:
+                _skip(result, on_skip, Skipped(candidate.path, f"unreadable ({error.strerror})"))
+                continue
+            key = _key(candidate.language, hashlib.blake2b(data, digest_size=16).hexdigest())
+            cached = _lookup(store, key)
+            if cached is not None:
+                found[str(candidate.path)] = cached
+                result.cache_hits += 1
+                continue
+            batch.append((str(candidate.path), candidate.language, key))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    use_pool = jobs > 1 and len(ordered) >= 4 and sum(c.size for c in ordered) >= _INLINE_BYTES and _mostly_cold(store)
+    if use_pool:
+        with _pool_context().Pool(jobs) as pool:
+            outcomes = [o for chunk in pool.imap_unordered(_analyze_batch, misses()) for o in chunk]
+    else:
+        pending = [item for batch in misses() for item in batch]
+        if jobs > 1 and len(pending) >= 4 and _bytes_of(pending) >= _INLINE_BYTES:
+            with _pool_context().Pool(jobs) as pool:
+                outcomes = [
+                    o for chunk in pool.imap_unordered(_analyze_batch, _chunks(pending, batch_size)) for o in chunk
+                ]
+        else:
+            outcomes = _analyze_batch(pending)
+    for path, key, rows, problem in outcomes:
         if rows is None:
             _skip(result, on_skip, Skipped(Path(path), problem or "unreadable"))
             continue
@@ -161,17 +180,28 @@ def _lookup(store: Any, key: str) -> tuple[Row, ...] | None:
     return value if isinstance(value, tuple) else None
 
 
-def _analyze(misses: list[tuple[Candidate, str]], jobs: int) -> list[_Outcome]:
-    if not misses:
-        return []
-    total_bytes = sum(c.size for c, _ in misses)
-    if jobs == 1 or total_bytes < _INLINE_BYTES or len(misses) < 4:
-        return _analyze_batch([(str(c.path), c.language, key) for c, key in misses])
-    outcomes: list[_Outcome] = []
-    with _pool_context().Pool(min(jobs, len(misses))) as pool:
-        for chunk in pool.imap_unordered(_analyze_batch, _batches(misses, jobs)):
-            outcomes.extend(chunk)
-    return outcomes
+def _mostly_cold(store: Any) -> bool:
+    """An empty (or absent) cache: stream work to the pool instead of looking everything up first."""
+    if store is None:
+        return True
+    try:
+        return len(store) == 0
+    except Exception:
+        return True
+
+
+def _bytes_of(pending: list[tuple[str, str, str]]) -> int:
+    total = 0
+    for path, _, _ in pending:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+    return total
+
+
+def _chunks(items: list[tuple[str, str, str]], size: int) -> list[list[tuple[str, str, str]]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _store_rows(store: Any, fresh: list[tuple[str, tuple[Row, ...]]]) -> None:

@@ -65,12 +65,23 @@ def resolve_level(flag: str | None) -> int:
     return LEVELS.get(name, logging.INFO)
 
 
+def stderr_after_connect(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """`MU_LOG_STDERR=off` is for clients that show stderr beside `window/logMessage`.
+
+    VS Code's output channel shows both, each stderr line tagged as an error, so the extension
+    turns stderr off once the editor receives the log; records before that still go to stderr.
+    """
+    return environ.get("MU_LOG_STDERR", "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
 def configure_logging(level: int) -> EditorLogHandler:
     formatter = ScrubbingFormatter("mu-lsp %(levelname)s %(name)s: %(message)s")
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(formatter)
     editor = EditorLogHandler()
     editor.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
+    if not stderr_after_connect():
+        stderr.addFilter(lambda _record: editor.send is None)
     root = logging.getLogger("mu_lsp")
     root.handlers[:] = [stderr, editor]
     root.setLevel(level)

@@ -161,3 +161,25 @@ async def test_close_cancels_pending_work(session: Session) -> None:
     session.close()
     stats = await session.command("mu.showStats")
     assert stats["pending"] == 0
+
+
+async def test_cancelling_progress_cancels_the_batch(session: Session) -> None:
+    from lsprotocol import types
+
+    session.fake.always(latency=20.0)
+    session.open()
+
+    def begun() -> bool:
+        return any(values and values[0].kind == "begin" for values in session.client.progress_reports.values())
+
+    await session.wait_for(begun, what="progress begin")
+    token = next(t for t, values in session.client.progress_reports.items() if values)
+    session.client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+
+    async def drained() -> bool:
+        return (await session.command("mu.showStats"))["pending"] == 0
+
+    await session.wait_for(drained, what="the batch to be cancelled")
+    title = await session.wait_for_lens(TANGLED, "summary on save")
+    assert "summarizing" not in title
+    await session.wait_for(lambda: session.client.progress_reports[token][-1].kind == "end", what="progress end")

@@ -1,5 +1,8 @@
 /** A debounced action with injectable timers (restarts coalesce; tests use a fake clock). */
 
+/** Settings, interpreter and key changes come in bursts; the server restarts once they settle. */
+export const RESTART_DELAY_MS = 1000;
+
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -7,7 +10,9 @@ export interface Timers {
 
 export const realTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  clear: (handle) => {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
 };
 
 export interface Debounced {

@@ -1,52 +1,63 @@
 /**
- * Which Python runs the server: `mu.interpreter`, else the Python extension's active
- * interpreter, else `python3` (then `python`) on PATH.
+ * Which Python runs the server, and whether `mu_lsp` is importable there.
+ *
+ * Order: the `mu.interpreter` setting, else the Python extension's active interpreter, else
+ * `python3` (then `python`) on PATH. Nothing here imports `vscode` at run time: callers pass in
+ * what the editor knows, so the tests run under plain node.
  */
 
-import * as path from "path";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+
+import type { Disposable, Event, Extension, Uri } from "vscode";
 
 export interface InterpreterInputs {
   /** The `mu.interpreter` setting (may contain `${workspaceFolder}` and `~`). */
-  setting: string;
+  settingValue: string | undefined;
   workspaceFolder?: string;
   home: string;
   /** The Python extension's active interpreter, when it is installed and has one. */
-  pythonExtension?: string;
+  pythonExtensionPath?: string;
   /** Finds an executable on PATH. */
   which: (command: string) => string | undefined;
 }
 
-export type InterpreterSource = "setting" | "python-extension" | "path";
-
 export interface Interpreter {
   command: string;
-  source: InterpreterSource;
+  source: "setting" | "python-extension" | "path";
 }
 
 export interface InterpreterProblem {
   error: string;
 }
 
+export const NO_INTERPRETER =
+  "mu: no Python interpreter found. Set mu.interpreter, select one with the Python extension, or put python3 on PATH.";
+
 export function expandPath(value: string, workspaceFolder: string | undefined, home: string): string {
   let expanded = value.trim();
   if (workspaceFolder !== undefined) {
     expanded = expanded.split("${workspaceFolder}").join(workspaceFolder);
   }
-  if (expanded === "~" || expanded.startsWith("~/")) {
-    expanded = path.join(home, expanded.slice(1));
+  if (expanded === "~") {
+    return home;
+  }
+  if (expanded.startsWith("~/") || expanded.startsWith("~\\")) {
+    return path.join(home, expanded.slice(2));
   }
   return expanded;
 }
 
 export function resolveInterpreter(inputs: InterpreterInputs): Interpreter | InterpreterProblem {
-  if (inputs.setting.trim() !== "") {
-    if (inputs.setting.includes("${workspaceFolder}") && inputs.workspaceFolder === undefined) {
-      return { error: "mu.interpreter uses ${workspaceFolder} but no folder is open" };
+  const setting = inputs.settingValue?.trim() ?? "";
+  if (setting !== "") {
+    if (setting.includes("${workspaceFolder}") && inputs.workspaceFolder === undefined) {
+      return { error: "mu: mu.interpreter uses ${workspaceFolder}, but no folder is open." };
     }
-    return { command: expandPath(inputs.setting, inputs.workspaceFolder, inputs.home), source: "setting" };
+    return { command: expandPath(setting, inputs.workspaceFolder, inputs.home), source: "setting" };
   }
-  if (inputs.pythonExtension) {
-    return { command: inputs.pythonExtension, source: "python-extension" };
+  if (inputs.pythonExtensionPath) {
+    return { command: inputs.pythonExtensionPath, source: "python-extension" };
   }
   for (const candidate of ["python3", "python"]) {
     const found = inputs.which(candidate);
@@ -54,33 +65,145 @@ export function resolveInterpreter(inputs: InterpreterInputs): Interpreter | Int
       return { command: found, source: "path" };
     }
   }
-  return {
-    error: "No Python interpreter found: set mu.interpreter, install the Python extension, or put python3 on PATH",
-  };
+  return { error: NO_INTERPRETER };
 }
 
 export function isProblem(value: Interpreter | InterpreterProblem): value is InterpreterProblem {
-  return (value as InterpreterProblem).error !== undefined;
+  return "error" in value;
 }
 
-/** A `which` for the real PATH (injected in tests). */
+/** `which` over a PATH string (the file test is injected). */
 export function whichOnPath(
   command: string,
   envPath: string | undefined,
   exists: (candidate: string) => boolean,
   windows = process.platform === "win32",
 ): string | undefined {
-  const extensions = windows ? [".exe", ".cmd", ""] : [""];
-  for (const directory of (envPath ?? "").split(path.delimiter)) {
-    if (!directory) {
+  const suffixes = windows ? [".exe", ".cmd", ".bat", ""] : [""];
+  for (const directory of (envPath ?? "").split(windows ? ";" : ":")) {
+    if (directory === "") {
       continue;
     }
-    for (const extension of extensions) {
-      const candidate = path.join(directory, command + extension);
+    for (const suffix of suffixes) {
+      const candidate = path.join(directory, command + suffix);
       if (exists(candidate)) {
         return candidate;
       }
     }
   }
   return undefined;
+}
+
+// -- the Python extension's API (ms-python.python), only the part used here ---------------------
+
+export interface PythonEnvironmentsApi {
+  getActiveEnvironmentPath(resource?: Uri): { id?: string; path: string };
+  resolveEnvironment(environment: { path: string } | string): Thenable<{ executable: { uri?: Uri } } | undefined>;
+  onDidChangeActiveEnvironmentPath: Event<unknown>;
+}
+
+export interface PythonExtensionApi {
+  environments?: PythonEnvironmentsApi;
+}
+
+export const PYTHON_EXTENSION_ID = "ms-python.python";
+
+/** The environments API, or undefined when the Python extension is missing or fails. */
+export async function pythonEnvironments(
+  getExtension: (id: string) => Extension<PythonExtensionApi> | undefined,
+): Promise<PythonEnvironmentsApi | undefined> {
+  const extension = getExtension(PYTHON_EXTENSION_ID);
+  if (!extension) {
+    return undefined;
+  }
+  try {
+    const api = extension.isActive ? extension.exports : await extension.activate();
+    return api.environments;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The active interpreter's executable for `resource`, as the Python extension resolves it. */
+export async function pythonExtensionInterpreter(
+  api: PythonEnvironmentsApi | undefined,
+  resource: Uri | undefined,
+): Promise<string | undefined> {
+  if (!api) {
+    return undefined;
+  }
+  try {
+    const resolved = await api.resolveEnvironment(api.getActiveEnvironmentPath(resource));
+    return resolved?.executable.uri?.fsPath;
+  } catch {
+    return undefined;
+  }
+}
+
+export function watchPythonInterpreter(api: PythonEnvironmentsApi | undefined, changed: () => void): Disposable | undefined {
+  return api?.onDidChangeActiveEnvironmentPath(() => {
+    changed();
+  });
+}
+
+// -- is mu_lsp installed? ----------------------------------------------------------------------
+
+export type ImportCheck =
+  | { ok: true }
+  | { ok: false; reason: "missing" | "not-found" | "timeout" | "failed"; message: string };
+
+export interface RunError extends Error {
+  code?: string | number | null;
+  killed?: boolean;
+}
+
+export type Runner = (
+  file: string,
+  args: string[],
+  options: { timeout: number; env: Record<string, string> },
+  callback: (error: RunError | null, stdout: string, stderr: string) => void,
+) => void;
+
+const runFile: Runner = (file, args, options, callback) => {
+  execFile(file, args, { ...options, encoding: "utf8", windowsHide: true }, callback);
+};
+
+export const IMPORT_TIMEOUT_MS = 20_000;
+
+/** Runs `<python> -c "import mu_lsp"` (with a timeout) and says what went wrong, if anything. */
+export function checkMuLsp(
+  python: string,
+  env: Record<string, string>,
+  run: Runner = runFile,
+  timeout = IMPORT_TIMEOUT_MS,
+): Promise<ImportCheck> {
+  return new Promise((resolve) => {
+    run(python, ["-c", "import mu_lsp"], { timeout, env }, (error, _stdout, stderr) => {
+      if (!error) {
+        resolve({ ok: true });
+      } else if (error.code === "ENOENT" || error.code === "EACCES") {
+        resolve({ ok: false, reason: "not-found", message: `mu: the Python interpreter ${python} does not exist or cannot run.` });
+      } else if (error.killed) {
+        resolve({ ok: false, reason: "timeout", message: `mu: ${python} took more than ${timeout / 1000} s to import mu_lsp.` });
+      } else if (/No module named '?mu_lsp/.test(stderr)) {
+        resolve({ ok: false, reason: "missing", message: `mu: the mu-lsp package is not installed for ${python}.` });
+      } else {
+        const last = stderr.trim().split(/\r?\n/).pop() ?? "";
+        resolve({ ok: false, reason: "failed", message: `mu: ${python} could not import mu_lsp: ${last || error.message}` });
+      }
+    });
+  });
+}
+
+/** The shell line that installs mu-lsp, quoted for the terminal's shell (`vscode.env.shell`). */
+export function installCommandLine(python: string, shell: string): string {
+  const name = path.basename(shell.replace(/\\/g, "/")).toLowerCase();
+  const args = "-m pip install mu-lsp";
+  if (name.startsWith("pwsh") || name.startsWith("powershell")) {
+    return `& '${python.replace(/'/g, "''")}' ${args}`;
+  }
+  if (name.startsWith("cmd")) {
+    return `"${python}" ${args}`;
+  }
+  return `'${python.replace(/'/g, "'\\''")}' ${args}`;
 }

@@ -1,5 +1,5 @@
 /**
- * API keys live in VS Code's SecretStorage, never in settings, and reach the server only
+ * API keys live in VS Code's SecretStorage, never in settings or logs, and reach the server only
  * through its process environment.
  */
 
@@ -11,9 +11,17 @@ export const KEY_VARIABLES = [
   { label: "OpenRouter", variable: "OPENROUTER_API_KEY" },
 ] as const;
 
+export type KeyVariable = (typeof KEY_VARIABLES)[number]["variable"];
+
 const PREFIX = "mu.apiKey.";
 
-export async function storedKeys(secrets: SecretStorage): Promise<Record<string, string>> {
+export type Secrets = Pick<SecretStorage, "get" | "store" | "delete">;
+
+export function isApiKeySecret(key: string): boolean {
+  return KEY_VARIABLES.some(({ variable }) => PREFIX + variable === key);
+}
+
+export async function storedKeys(secrets: Secrets): Promise<Record<string, string>> {
   const keys: Record<string, string> = {};
   for (const { variable } of KEY_VARIABLES) {
     const value = await secrets.get(PREFIX + variable);
@@ -24,25 +32,57 @@ export async function storedKeys(secrets: SecretStorage): Promise<Record<string,
   return keys;
 }
 
-/** Stores (or, for an empty value, deletes) one key. */
-export async function storeKey(secrets: SecretStorage, variable: string, value: string): Promise<void> {
+/** Stores one key; an empty value deletes it. */
+export async function storeKey(secrets: Secrets, variable: KeyVariable, value: string): Promise<"stored" | "deleted"> {
   if (value.trim() === "") {
     await secrets.delete(PREFIX + variable);
-  } else {
-    await secrets.store(PREFIX + variable, value.trim());
+    return "deleted";
   }
+  await secrets.store(PREFIX + variable, value.trim());
+  return "stored";
 }
 
-/** The server's environment: the editor's, plus stored keys (a stored key wins). */
-export function serverEnvironment(
-  base: Record<string, string | undefined>,
-  stored: Record<string, string>,
-): Record<string, string> {
-  const environment: Record<string, string> = {};
+/**
+ * The server's environment: the editor's, plus the stored keys (a stored key wins).
+ *
+ * `MU_LOG_STDERR=off` (unless the user set it): the output channel already shows the server's
+ * `window/logMessage`, and would show each stderr copy again, tagged as an error.
+ */
+export function serverEnvironment(base: NodeJS.ProcessEnv, stored: Record<string, string>): Record<string, string> {
+  const environment: Record<string, string> = { MU_LOG_STDERR: "off" };
   for (const [name, value] of Object.entries(base)) {
     if (value !== undefined) {
       environment[name] = value;
     }
   }
   return { ...environment, ...stored };
+}
+
+export interface KeyPrompts {
+  pickProvider(items: { label: string; description: string; variable: KeyVariable }[]): Thenable<{ variable: KeyVariable } | undefined>;
+  /** An input box with `password: true`. */
+  askKey(variable: KeyVariable): Thenable<string | undefined>;
+  /** Never given the key itself. */
+  showInformation(message: string): void;
+}
+
+/** The `mu.setApiKey` flow; returns true when a key was stored or deleted (the server then restarts). */
+export async function promptForApiKey(prompts: KeyPrompts, secrets: Secrets): Promise<boolean> {
+  const choice = await prompts.pickProvider(
+    KEY_VARIABLES.map(({ label, variable }) => ({ label, description: variable, variable })),
+  );
+  if (!choice) {
+    return false;
+  }
+  const value = await prompts.askKey(choice.variable);
+  if (value === undefined) {
+    return false;
+  }
+  const outcome = await storeKey(secrets, choice.variable, value);
+  prompts.showInformation(
+    outcome === "stored"
+      ? `mu: ${choice.variable} is stored in VS Code's secret storage; the server restarts to use it.`
+      : `mu: ${choice.variable} was removed from VS Code's secret storage; the server restarts without it.`,
+  );
+  return true;
 }

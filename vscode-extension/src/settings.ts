@@ -1,9 +1,9 @@
 /**
  * VS Code settings → the server's configuration, shaped like `.murc.toml`.
  *
- * The server pulls `workspace/configuration` for section `mu` and gives it the highest
- * precedence, so only values the user set explicitly are sent: sending VS Code's defaults would
- * silently override the project's `.murc.toml`.
+ * The server gives `workspace/configuration` (section `mu`) the highest precedence, so only
+ * values the user set explicitly are sent: sending VS Code's defaults would silently override
+ * the project's `.murc.toml`.
  */
 
 export interface InspectResult<T> {
@@ -16,7 +16,7 @@ export type Inspector = (key: string) => InspectResult<unknown> | undefined;
 
 export type ServerConfiguration = Record<string, Record<string, unknown>>;
 
-/** VS Code key (under `mu.`) → [section, key] in `.murc.toml`. */
+/** VS Code key (under `mu.`) → [table, key] in `.murc.toml`. */
 export const SETTINGS: ReadonlyArray<readonly [string, string, string]> = [
   ["llm.provider", "llm", "provider"],
   ["llm.model", "llm", "model"],
@@ -29,29 +29,68 @@ export const SETTINGS: ReadonlyArray<readonly [string, string, string]> = [
   ["privacy.exclude", "privacy", "exclude"],
 ];
 
-/** The most specific value the user set, or undefined when they set none. */
-export function explicitValue<T>(result: InspectResult<T> | undefined): T | undefined {
+/**
+ * Settings a workspace may not choose until it is trusted (`restrictedConfigurations` in
+ * package.json): which program runs, and where code and API keys are sent.
+ */
+export const RESTRICTED_SETTINGS: ReadonlySet<string> = new Set(["interpreter", "llm.apiBase"]);
+
+/** Settings whose change needs a new server process; the server re-pulls the others. */
+export const RESTART_SETTINGS = ["mu.interpreter", "mu.trace.server"] as const;
+
+export function needsRestart(affectsConfiguration: (section: string) => boolean): boolean {
+  return RESTART_SETTINGS.some((section) => affectsConfiguration(section));
+}
+
+/** The most specific value the user set (undefined when none); untrusted workspaces can't set restricted keys. */
+export function explicitValue<T>(result: InspectResult<T> | undefined, restricted = false, trusted = true): T | undefined {
   if (!result) {
     return undefined;
+  }
+  if (restricted && !trusted) {
+    return result.globalValue;
   }
   return result.workspaceFolderValue ?? result.workspaceValue ?? result.globalValue;
 }
 
-export function toServerConfiguration(inspect: Inspector): ServerConfiguration {
+export function toServerConfiguration(inspect: Inspector, trusted = true): ServerConfiguration {
   const configuration: ServerConfiguration = {};
-  for (const [key, section, name] of SETTINGS) {
-    const value = explicitValue(inspect(key));
+  for (const [key, table, name] of SETTINGS) {
+    let value = explicitValue(inspect(key), RESTRICTED_SETTINGS.has(key), trusted);
     if (value === undefined || value === null) {
       continue;
     }
-    if (typeof value === "string" && (value.trim() === "" || (key === "llm.provider" && value === "auto"))) {
-      continue;
+    if (typeof value === "string") {
+      value = value.trim();
+      if (value === "" || (key === "llm.provider" && value === "auto")) {
+        continue;
+      }
     }
-    const table = configuration[section] ?? (configuration[section] = {});
-    table[name] = typeof value === "string" ? value.trim() : value;
+    (configuration[table] ??= {})[name] = value;
   }
   return configuration;
 }
 
-/** Settings whose change needs a new server process (the rest are re-pulled by the server). */
-export const RESTART_SETTINGS = ["mu.interpreter", "mu.trace.server"];
+export interface ConfigurationItem {
+  section?: string;
+  scopeUri?: string;
+}
+
+/**
+ * Answers a `workspace/configuration` request: items for section `mu` get the explicit
+ * settings; any other item is left to the default handler (`next`).
+ */
+export async function answerConfiguration(
+  items: readonly ConfigurationItem[],
+  build: (scopeUri: string | undefined) => ServerConfiguration,
+  next: () => Promise<unknown>,
+): Promise<unknown[]> {
+  const others = items.some((item) => item.section !== "mu");
+  const answered = others ? await next() : undefined;
+  return items.map((item, index) => {
+    if (item.section === "mu") {
+      return build(item.scopeUri);
+    }
+    return Array.isArray(answered) ? (answered[index] as unknown) : null;
+  });
+}

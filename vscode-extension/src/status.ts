@@ -1,4 +1,8 @@
-/** The status bar item's text, from the server's `mu/status` notification. */
+/** The status bar item, driven by the server's `mu/status` notification. */
+
+import type { StatusBarItem } from "vscode";
+
+export const STATUS_NOTIFICATION = "mu/status";
 
 export interface ServerStatus {
   pending: number;
@@ -10,47 +14,85 @@ export interface ServerStatus {
   lensesEnabled: boolean;
 }
 
+export type Phase = "starting" | "running" | "stopped" | "failed";
+
+export interface StatusState {
+  phase: Phase;
+  status?: ServerStatus;
+  /** Why the server is not running (phase "failed"). */
+  problem?: string;
+}
+
 export interface StatusView {
   text: string;
   tooltip: string;
+  /** What a click runs: stats while the server runs, else a restart. */
+  command: string;
 }
 
-export function formatCost(costUsd: number): string {
-  return `$${costUsd.toFixed(costUsd < 0.01 ? 4 : 3)}`;
+export function formatCost(usd: number): string {
+  if (usd <= 0) {
+    return "$0.00";
+  }
+  if (usd < 0.001) {
+    return "<$0.001";
+  }
+  return `$${usd.toFixed(usd < 10 ? 3 : 2)}`;
 }
 
-export function statusText(status: ServerStatus | undefined, running: boolean): StatusView {
-  if (!running) {
-    return { text: "$(circle-slash) mu", tooltip: "mu: the server is not running — click for stats, or run mu: Restart Server" };
+export function statusText(state: StatusState): StatusView {
+  if (state.phase === "failed" || state.phase === "stopped") {
+    const why = state.problem ?? "mu: the server is not running.";
+    return {
+      text: state.phase === "failed" ? "$(error) mu" : "$(circle-slash) mu",
+      tooltip: `${why}\nClick to restart the server.`,
+      command: "mu.restartServer",
+    };
+  }
+  const status = state.status;
+  if (state.phase === "starting") {
+    return { text: "$(sync~spin) mu", tooltip: "mu: starting the server…", command: "mu.restartServer" };
   }
   if (!status) {
-    return { text: "$(sync~spin) mu", tooltip: "mu: starting" };
+    return { text: "$(check) mu", tooltip: "mu: the server is running.\nClick for stats", command: "mu.showStats" };
   }
-  const where = status.offline ? "offline structural summaries" : `${status.provider}/${status.model}`;
-  const tooltip =
-    `mu: ${where}\n` +
-    `${status.pending} pending · ${formatCost(status.costUsd)} of ${formatCost(status.budgetUsd)} budget` +
-    (status.lensesEnabled ? "" : "\nlenses hidden (mu: Toggle Code Lenses)") +
-    "\nclick for stats";
+  const budgetReached = status.budgetUsd > 0 && status.costUsd >= status.budgetUsd;
+  const lines = [
+    status.offline ? "mu: offline structural summaries (no LLM)" : `mu: ${status.provider || "?"} · ${status.model || "default model"}`,
+    `Spent ${formatCost(status.costUsd)} of the session's ${formatCost(status.budgetUsd)} budget` +
+      (budgetReached ? " — automatic summaries paused; a lens click still summarizes" : ""),
+  ];
+  if (status.pending > 0) {
+    lines.push(`${status.pending} summaries pending`);
+  }
   if (!status.lensesEnabled) {
-    return { text: "$(eye-closed) mu · lenses off", tooltip };
+    lines.push("Code lenses are hidden (mu: Toggle Code Lenses)");
+  }
+  lines.push("Click for stats");
+  const view = (text: string): StatusView => ({ text, tooltip: lines.join("\n"), command: "mu.showStats" });
+
+  if (!status.lensesEnabled) {
+    return view("$(eye-closed) mu · lenses off");
   }
   if (status.pending > 0) {
-    return { text: `$(sync~spin) mu: ${status.pending} pending · ${formatCost(status.costUsd)}`, tooltip };
+    return view(`$(sync~spin) mu: ${status.pending} pending · ${formatCost(status.costUsd)}`);
   }
   if (status.offline) {
-    return { text: "$(check) mu · offline", tooltip };
+    return view("$(check) mu · offline");
   }
-  return { text: `$(check) mu · ${formatCost(status.costUsd)}`, tooltip };
+  if (budgetReached) {
+    return view(`$(warning) mu · ${formatCost(status.costUsd)} budget reached`);
+  }
+  return view(`$(check) mu · ${formatCost(status.costUsd)}`);
 }
 
-/** Accepts only a well-formed status (the notification comes from another process). */
+/** Accepts only an object (the notification comes from another process); bad fields get safe values. */
 export function parseStatus(value: unknown): ServerStatus | undefined {
-  if (typeof value !== "object" || value === null) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  const number = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+  const number = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : 0);
   return {
     pending: number(v.pending),
     costUsd: number(v.costUsd),
@@ -60,4 +102,46 @@ export function parseStatus(value: unknown): ServerStatus | undefined {
     offline: v.offline === true,
     lensesEnabled: v.lensesEnabled !== false,
   };
+}
+
+/** Owns the item; the item is passed in so this runs under plain node in tests. */
+export class StatusBar {
+  private state: StatusState = { phase: "stopped" };
+
+  constructor(private readonly item: StatusBarItem) {
+    item.name = "mu";
+    this.render();
+    item.show();
+  }
+
+  setPhase(phase: Phase, problem?: string): void {
+    this.state = { phase, problem, status: phase === "running" ? this.state.status : undefined };
+    this.render();
+  }
+
+  update(status: ServerStatus): void {
+    this.state = { ...this.state, status };
+    this.render();
+  }
+
+  setLensesEnabled(enabled: boolean): void {
+    if (this.state.status) {
+      this.update({ ...this.state.status, lensesEnabled: enabled });
+    }
+  }
+
+  get view(): StatusView {
+    return statusText(this.state);
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+
+  private render(): void {
+    const view = this.view;
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.command = view.command;
+  }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { mock, test } from "node:test";
 
-import { type Timers, debounce } from "../src/debounce";
+import { RESTART_DELAY_MS, type Timers, debounce } from "../src/debounce";
 
 function fakeClock() {
   let now = 0;
@@ -52,4 +52,34 @@ test("cancel drops a pending run", () => {
   restart.cancel();
   clock.advance(2000);
   assert.equal(runs, 0);
+});
+
+test("a trigger after a restart schedules another one", () => {
+  const clock = fakeClock();
+  let runs = 0;
+  const restart = debounce(() => (runs += 1), 1000, clock.timers);
+  restart.trigger();
+  clock.advance(1000);
+  restart.trigger();
+  clock.advance(999);
+  assert.equal(runs, 1);
+  clock.advance(1);
+  assert.equal(runs, 2);
+});
+
+test("the default timers are the real setTimeout (checked with node's mock timers)", () => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  try {
+    let runs = 0;
+    const restart = debounce(() => (runs += 1), RESTART_DELAY_MS);
+    restart.trigger();
+    mock.timers.tick(RESTART_DELAY_MS - 1);
+    restart.trigger();
+    mock.timers.tick(RESTART_DELAY_MS - 1);
+    assert.equal(runs, 0);
+    mock.timers.tick(1);
+    assert.equal(runs, 1);
+  } finally {
+    mock.timers.reset();
+  }
 });

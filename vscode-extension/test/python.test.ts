@@ -2,51 +2,90 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import { expandPath, isProblem, resolveInterpreter, whichOnPath } from "../src/python";
+import type { Extension, Uri } from "vscode";
 
-const nothing = () => undefined;
+import {
+  type PythonEnvironmentsApi,
+  type PythonExtensionApi,
+  type RunError,
+  type Runner,
+  NO_INTERPRETER,
+  checkMuLsp,
+  expandPath,
+  installCommandLine,
+  isProblem,
+  pythonEnvironments,
+  pythonExtensionInterpreter,
+  resolveInterpreter,
+  whichOnPath,
+} from "../src/python";
 
-test("the setting wins and expands ${workspaceFolder} and ~", () => {
+const onPath =
+  (...found: string[]) =>
+  (command: string): string | undefined =>
+    found.includes(command) ? `/usr/bin/${command}` : undefined;
+
+test("the mu.interpreter setting wins over everything", () => {
   const found = resolveInterpreter({
-    setting: "${workspaceFolder}/.venv/bin/python",
-    workspaceFolder: "/work/app",
+    settingValue: "/opt/venv/bin/python",
     home: "/home/me",
-    pythonExtension: "/usr/bin/python3.12",
-    which: () => "/usr/bin/python3",
+    pythonExtensionPath: "/usr/bin/python3.12",
+    which: onPath("python3", "python"),
   });
-  assert.deepEqual(found, { command: "/work/app/.venv/bin/python", source: "setting" });
-  assert.equal(expandPath("~/envs/x/bin/python", undefined, "/home/me"), path.join("/home/me", "envs/x/bin/python"));
+  assert.deepEqual(found, { command: "/opt/venv/bin/python", source: "setting" });
 });
 
-test("then the Python extension, then python3, then python", () => {
+test("the setting expands ${workspaceFolder} and ~", () => {
   assert.deepEqual(
-    resolveInterpreter({ setting: "", home: "/h", pythonExtension: "/opt/py/bin/python", which: () => "/usr/bin/python3" }),
+    resolveInterpreter({
+      settingValue: "${workspaceFolder}/.venv/bin/python",
+      workspaceFolder: "/work/app",
+      home: "/home/me",
+      which: onPath(),
+    }),
+    { command: "/work/app/.venv/bin/python", source: "setting" },
+  );
+  assert.deepEqual(resolveInterpreter({ settingValue: " ~/envs/mu/bin/python ", home: "/home/me", which: onPath() }), {
+    command: path.join("/home/me", "envs/mu/bin/python"),
+    source: "setting",
+  });
+  assert.equal(expandPath("~", undefined, "/home/me"), "/home/me");
+  assert.equal(expandPath("/x/~/python", undefined, "/home/me"), "/x/~/python");
+});
+
+test("${workspaceFolder} without an open folder is a clear problem", () => {
+  const found = resolveInterpreter({ settingValue: "${workspaceFolder}/py", home: "/h", which: onPath("python3") });
+  assert.ok(isProblem(found));
+  assert.match(found.error, /no folder is open/);
+});
+
+test("then the Python extension's interpreter, then python3, then python", () => {
+  assert.deepEqual(
+    resolveInterpreter({ settingValue: "", home: "/h", pythonExtensionPath: "/opt/py/bin/python", which: onPath("python3") }),
     { command: "/opt/py/bin/python", source: "python-extension" },
   );
-  assert.deepEqual(
-    resolveInterpreter({ setting: " ", home: "/h", which: (c) => (c === "python3" ? "/usr/bin/python3" : undefined) }),
-    { command: "/usr/bin/python3", source: "path" },
-  );
-  assert.deepEqual(
-    resolveInterpreter({ setting: "", home: "/h", which: (c) => (c === "python" ? "/usr/bin/python" : undefined) }),
-    { command: "/usr/bin/python", source: "path" },
-  );
+  assert.deepEqual(resolveInterpreter({ settingValue: "  ", home: "/h", which: onPath("python3", "python") }), {
+    command: "/usr/bin/python3",
+    source: "path",
+  });
+  assert.deepEqual(resolveInterpreter({ settingValue: undefined, home: "/h", which: onPath("python") }), {
+    command: "/usr/bin/python",
+    source: "path",
+  });
 });
 
-test("no interpreter anywhere is a clear problem", () => {
-  const found = resolveInterpreter({ setting: "", home: "/h", which: nothing });
-  assert.ok(isProblem(found));
-  assert.match(found.error, /No Python interpreter found/);
-  const noFolder = resolveInterpreter({ setting: "${workspaceFolder}/py", home: "/h", which: nothing });
-  assert.ok(isProblem(noFolder));
-  assert.match(noFolder.error, /no folder is open/);
+test("no interpreter anywhere says what to do", () => {
+  const found = resolveInterpreter({ settingValue: "", home: "/h", which: onPath() });
+  assert.deepEqual(found, { error: NO_INTERPRETER });
+  assert.match(NO_INTERPRETER, /mu\.interpreter/);
+  assert.match(NO_INTERPRETER, /python3/);
 });
 
-test("which searches PATH in order", () => {
+test("which searches PATH in order and skips empty entries", () => {
   const seen: string[] = [];
   const found = whichOnPath(
     "python3",
-    ["/a", "/b", "/c"].join(path.delimiter),
+    "/a::/b:/c",
     (candidate) => {
       seen.push(candidate);
       return candidate === path.join("/b", "python3");
@@ -56,4 +95,108 @@ test("which searches PATH in order", () => {
   assert.equal(found, path.join("/b", "python3"));
   assert.deepEqual(seen, [path.join("/a", "python3"), path.join("/b", "python3")]);
   assert.equal(whichOnPath("python3", undefined, () => true, false), undefined);
+  assert.equal(
+    whichOnPath("python", "C:\\Py", (candidate) => candidate.endsWith("python.exe"), true),
+    path.join("C:\\Py", "python.exe"),
+  );
+});
+
+// -- the Python extension's API ----------------------------------------------------------------
+
+function fakeEnvironments(resolved: string | undefined, seen: unknown[] = []): PythonEnvironmentsApi {
+  return {
+    getActiveEnvironmentPath: (resource) => {
+      seen.push(resource);
+      return { path: "/envs/active" };
+    },
+    resolveEnvironment: (environment) => {
+      seen.push(environment);
+      return Promise.resolve(resolved === undefined ? undefined : { executable: { uri: { fsPath: resolved } as Uri } });
+    },
+    onDidChangeActiveEnvironmentPath: () => ({ dispose: () => undefined }),
+  };
+}
+
+test("the Python extension's active environment resolves to its executable", async () => {
+  const seen: unknown[] = [];
+  const folder = { fsPath: "/work/app" } as Uri;
+  assert.equal(await pythonExtensionInterpreter(fakeEnvironments("/envs/active/bin/python", seen), folder), "/envs/active/bin/python");
+  assert.deepEqual(seen, [folder, { path: "/envs/active" }]);
+  assert.equal(await pythonExtensionInterpreter(fakeEnvironments(undefined), folder), undefined);
+  assert.equal(await pythonExtensionInterpreter(undefined, folder), undefined);
+  const broken = { ...fakeEnvironments("/x"), resolveEnvironment: () => Promise.reject(new Error("boom")) };
+  assert.equal(await pythonExtensionInterpreter(broken, folder), undefined);
+});
+
+test("the Python extension is activated only when installed", async () => {
+  const environments = fakeEnvironments("/p");
+  let activated = 0;
+  const extension = {
+    isActive: false,
+    exports: {},
+    activate: () => {
+      activated += 1;
+      return Promise.resolve({ environments });
+    },
+  } as unknown as Extension<PythonExtensionApi>;
+  const asked: string[] = [];
+  assert.equal(
+    await pythonEnvironments((id) => {
+      asked.push(id);
+      return extension;
+    }),
+    environments,
+  );
+  assert.deepEqual(asked, ["ms-python.python"]);
+  assert.equal(activated, 1);
+  assert.equal(await pythonEnvironments(() => undefined), undefined);
+  const failing = { isActive: false, activate: () => Promise.reject(new Error("no")) } as unknown as Extension<PythonExtensionApi>;
+  assert.equal(await pythonEnvironments(() => failing), undefined);
+});
+
+// -- is mu_lsp importable? ---------------------------------------------------------------------
+
+function runner(error: RunError | null, stderr = ""): { run: Runner; calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    run: (file, args, options, callback) => {
+      calls.push([file, args, options]);
+      callback(error, "", stderr);
+    },
+  };
+}
+
+function failure(fields: Partial<RunError>): RunError {
+  return Object.assign(new Error("Command failed"), fields);
+}
+
+test("the import check runs `<python> -c \"import mu_lsp\"` with a timeout and the server's environment", async () => {
+  const { run, calls } = runner(null);
+  assert.deepEqual(await checkMuLsp("/venv/bin/python", { PATH: "/bin", OPENAI_API_KEY: "k" }, run, 5000), { ok: true });
+  assert.deepEqual(calls, [["/venv/bin/python", ["-c", "import mu_lsp"], { timeout: 5000, env: { PATH: "/bin", OPENAI_API_KEY: "k" } }]]);
+});
+
+test("the import check tells a missing package from a missing interpreter, a timeout and a crash", async () => {
+  const missing = await checkMuLsp("/py", {}, runner(failure({ code: 1 }), "ModuleNotFoundError: No module named 'mu_lsp'\n").run);
+  assert.deepEqual(missing, { ok: false, reason: "missing", message: "mu: the mu-lsp package is not installed for /py." });
+
+  const notFound = await checkMuLsp("/nope", {}, runner(failure({ code: "ENOENT" })).run);
+  assert.equal(notFound.ok ? "ok" : notFound.reason, "not-found");
+
+  const slow = await checkMuLsp("/py", {}, runner(failure({ killed: true, code: null })).run, 2000);
+  assert.equal(!slow.ok && slow.message, "mu: /py took more than 2 s to import mu_lsp.");
+
+  const crash = await checkMuLsp("/py", {}, runner(failure({ code: 1 }), "Traceback\nImportError: libfoo.so\n").run);
+  assert.deepEqual(crash, { ok: false, reason: "failed", message: "mu: /py could not import mu_lsp: ImportError: libfoo.so" });
+});
+
+test("the install line quotes the interpreter for the terminal's shell", () => {
+  assert.equal(installCommandLine("/home/me/my env/bin/python", "/bin/bash"), "'/home/me/my env/bin/python' -m pip install mu-lsp");
+  assert.equal(installCommandLine("/it's/python", "/usr/bin/zsh"), "'/it'\\''s/python' -m pip install mu-lsp");
+  assert.equal(
+    installCommandLine("C:\\Py 3\\python.exe", "C:\\Program Files\\PowerShell\\7\\pwsh.exe"),
+    "& 'C:\\Py 3\\python.exe' -m pip install mu-lsp",
+  );
+  assert.equal(installCommandLine("C:\\Py\\python.exe", "C:\\Windows\\System32\\cmd.exe"), '"C:\\Py\\python.exe" -m pip install mu-lsp');
 });
