@@ -9,11 +9,13 @@ read from configuration, only from the environment.
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from mu_lsp.llm.privacy import DEFAULT_EXCLUDES
 
@@ -297,12 +299,53 @@ def read_config_file(path: Path) -> tuple[dict[str, Any] | None, list[ConfigProb
         return None, [ConfigProblem("error", "", f"cannot read ({error}); file ignored", str(path))]
 
 
+ENVIRONMENT_SOURCE = "environment"
+OLLAMA_DEFAULT_PORT = 11434
+
+
+def environment_layer(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any] | None, list[ConfigProblem]]:
+    """The lowest layer: `OLLAMA_HOST`, as Ollama's own CLI reads it (`host`, `host:port` or a URL).
+
+    Anyone who moved Ollama off localhost has already set it; any `.murc.toml` or editor
+    setting still wins.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get("OLLAMA_HOST", "").strip()
+    if not raw:
+        return None, []
+    try:
+        url = _ollama_host_url(raw)
+    except ValueError:
+        shown = "(a value with credentials)" if "@" in raw else _describe(raw)  # never echo a password
+        problem = ConfigProblem(
+            "warning",
+            "OLLAMA_HOST",
+            f"OLLAMA_HOST={shown} is not host, host:port or an http(s) URL; ignored",
+            ENVIRONMENT_SOURCE,
+        )
+        return None, [problem]
+    return {"llm": {"ollama": {"base_url": url}}}, []
+
+
+def _ollama_host_url(raw: str) -> str:
+    parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(raw)
+    if any(char.isspace() for char in raw) or parts.username or parts.password:
+        raise ValueError(raw)
+    port = parts.port  # raises ValueError when out of range or not a number
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default_port = OLLAMA_DEFAULT_PORT if parts.scheme == "http" else 443
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{host}:{port or default_port}{path}"
+
+
 def load_settings(
     start: Path, extra_layers: list[tuple[str, object]] | None = None
 ) -> tuple[Settings, list[ConfigProblem]]:
-    """Settings from the nearest `.murc.toml` (if any) plus `extra_layers` on top."""
-    layers: list[tuple[str, object]] = []
-    problems: list[ConfigProblem] = []
+    """Settings from the environment, the nearest `.murc.toml` (if any), then `extra_layers`."""
+    env_layer, problems = environment_layer()
+    layers: list[tuple[str, object]] = [(ENVIRONMENT_SOURCE, env_layer)]
     found = find_config_file(start)
     if found is not None:
         data, file_problems = read_config_file(found)

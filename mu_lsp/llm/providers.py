@@ -175,9 +175,15 @@ def _price_entry(provider: LLMProvider, name: str, litellm_id: str) -> dict[str,
 
 
 def ollama_answers(base_url: str, timeout: float = 0.3) -> bool:
-    """Whether an Ollama server answers at `base_url` (GET /api/tags). Blocking: run off-loop."""
+    """Whether an Ollama server answers at `base_url` (GET /api/tags). Blocking: run off-loop.
+
+    A probe of this machine never goes through an `HTTP_PROXY`: that would send it off the
+    machine, to a proxy the user configured for other traffic.
+    """
+    handlers = [urllib.request.ProxyHandler({})] if is_local_url(base_url) else []
+    opener = urllib.request.build_opener(*handlers)
     try:
-        with urllib.request.urlopen(f"{base_url.rstrip('/')}/api/tags", timeout=timeout) as reply:  # noqa: S310 - http(s) only, from settings
+        with opener.open(f"{base_url.rstrip('/')}/api/tags", timeout=timeout) as reply:
             return bool(reply.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False

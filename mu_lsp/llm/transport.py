@@ -8,6 +8,7 @@ first (no call home; works offline). Its own retries and the SDKs' are switched 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -18,6 +19,23 @@ from mu_lsp.llm.providers import ModelConfig
 
 _lock = threading.Lock()
 _litellm: Any = None
+HARD_DEADLINE_GRACE_SECONDS = 2.0
+LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def bypass_proxy_for_local_addresses(environ: Any = os.environ) -> None:
+    """Add this machine's addresses to `NO_PROXY`.
+
+    With `HTTP_PROXY` set, the HTTP clients under LiteLLM send even `http://localhost:11434` to
+    the proxy: a local model's requests (the user's code) would leave the machine, and fail.
+    """
+    for name in ("NO_PROXY", "no_proxy"):
+        present = [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
+        if "*" in present:
+            continue
+        missing = [address for address in LOCAL_ADDRESSES if address not in present]
+        if missing:
+            environ[name] = ",".join([*present, *missing])
 
 
 def load_litellm() -> Any:
@@ -28,6 +46,7 @@ def load_litellm() -> Any:
             os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
             os.environ.setdefault("LITELLM_LOG", "ERROR")
             os.environ.setdefault("LITELLM_TELEMETRY", "False")
+            bypass_proxy_for_local_addresses()
             import litellm
 
             litellm.suppress_debug_info = True
@@ -70,7 +89,9 @@ async def complete(
         kwargs["api_base"] = api_base
     if api_key:
         kwargs["api_key"] = api_key
-    response = await litellm.acompletion(**kwargs)
+    # LiteLLM's own timeout does not hold on every path (a proxy that accepts and never answers
+    # held a request for minutes), so the pool's promise is kept here as a hard deadline.
+    response = await asyncio.wait_for(litellm.acompletion(**kwargs), timeout + HARD_DEADLINE_GRACE_SECONDS)
     return Completion(_content(response), *_usage(response))
 
 

@@ -1,4 +1,4 @@
-"""The server's settings: `.murc.toml` < initializationOptions < workspace/configuration `mu`.
+"""The server's settings: environment < `.murc.toml` < initializationOptions < workspace/configuration.
 
 Each layer is a dict shaped like `.murc.toml` (camelCase keys from editors are accepted).
 Problems are reported once per distinct message: the user hears about a bad value when it
@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from mu_lsp.config import (
+    ENVIRONMENT_SOURCE,
     ConfigProblem,
     Settings,
     build_settings,
+    environment_layer,
     find_config_file,
     read_config_file,
     snake_case,
@@ -33,6 +35,8 @@ def _unwrap(options: Any) -> Mapping[str, Any] | None:
 @dataclass(slots=True)
 class ConfigurationLayers:
     root: Path | None = None
+    env_layer: Mapping[str, Any] | None = None
+    env_problems: list[ConfigProblem] = field(default_factory=list)
     file_layer: Mapping[str, Any] | None = None
     file_source: str = ".murc.toml"
     file_problems: list[ConfigProblem] = field(default_factory=list)
@@ -41,6 +45,7 @@ class ConfigurationLayers:
     reported: set[str] = field(default_factory=set)
 
     def load_file(self) -> None:
+        self.env_layer, self.env_problems = environment_layer()
         self.file_layer, self.file_problems = None, []
         if self.root is None:
             return
@@ -58,12 +63,13 @@ class ConfigurationLayers:
     def build(self) -> tuple[Settings, list[ConfigProblem]]:
         settings, problems = build_settings(
             [
+                (ENVIRONMENT_SOURCE, self.env_layer),
                 (self.file_source, self.file_layer),
                 ("initializationOptions", self.init_layer),
                 ("workspace/configuration", self.client_layer),
             ]
         )
-        return settings, self.file_problems + problems
+        return settings, self.env_problems + self.file_problems + problems
 
     def new_problems(self, problems: list[ConfigProblem]) -> list[ConfigProblem]:
         fresh = [p for p in problems if str(p) not in self.reported]
@@ -73,7 +79,7 @@ class ConfigurationLayers:
     def merged_layer(self) -> dict[str, Any]:
         """One dict for the worker (it rebuilds the same Settings from it)."""
         merged: dict[str, Any] = {}
-        for layer in (self.file_layer, self.init_layer, self.client_layer):
+        for layer in (self.env_layer, self.file_layer, self.init_layer, self.client_layer):
             if isinstance(layer, Mapping):
                 _deep_merge(merged, layer)
         return merged

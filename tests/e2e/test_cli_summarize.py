@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +75,35 @@ def test_offline_by_default_needs_no_key(code: Path) -> None:
     assert [r["qualified_name"] for r in rows] and set(rows[0]) == set(KEYS)
     assert all(r["model"] == "structural" and r["summary"] and r["error"] is None for r in rows)
     assert "offline" in result.stderr
+
+
+def test_ollama_host_finds_a_local_model_without_configuration(fake: FakeProvider, code: Path) -> None:
+    # OLLAMA_HOST as Ollama's own CLI takes it (host:port, no scheme); no keys, no .murc.toml.
+    result = run(["--json", "."], code, env={"OLLAMA_HOST": f"127.0.0.1:{fake.port}"})
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2 and all(r["error"] is None and r["summary"] for r in rows)
+    assert {r.wire for r in fake.requests} == {"ollama"}
+    assert all(r.path.endswith("/api/chat") for r in fake.requests)
+
+
+@pytest.mark.parametrize("wire", ["openai", "ollama"])
+def test_a_local_model_is_reached_directly_even_with_a_proxy_configured(
+    fake: FakeProvider, code: Path, wire: str
+) -> None:
+    # Corporate machines set HTTP_PROXY; a request to 127.0.0.1 must not go to the proxy (it would
+    # carry the code off the machine, and fail). The "proxy" only notices connections.
+    (code / ".murc.toml").write_text("[llm]\ntimeout_seconds = 5\nmax_retries = 0\n")
+    args = openai_args(fake) if wire == "openai" else ["--provider", "ollama", "--api-base", fake.url]
+    with socket.create_server(("127.0.0.1", 0)) as proxy:
+        proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+        env = {name: proxy_url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+        env.update(NO_PROXY="", no_proxy="", OPENAI_API_KEY=FAKE_KEY)
+        result = run([*args, "--json", "--yes", "."], code, env=env)
+        contacted, _, _ = select.select([proxy], [], [], 0)
+    assert contacted == [], "a request to 127.0.0.1 went through the proxy"
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {r.wire for r in fake.requests} == {wire}
 
 
 def test_paid_calls_need_confirmation(fake: FakeProvider, code: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from mu_lsp.config import (
     Settings,
     build_settings,
+    environment_layer,
     find_config_file,
     load_settings,
     read_config_file,
@@ -127,3 +128,49 @@ def test_broken_files_are_reported_not_fatal(tmp_path: Path, content: bytes) -> 
     data, problems = read_config_file(path)
     assert data is None
     assert problems and problems[0].severity == "error" and "file ignored" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("gpu-box", "http://gpu-box:11434"),
+        ("gpu-box:8080", "http://gpu-box:8080"),
+        ("0.0.0.0", "http://0.0.0.0:11434"),
+        ("http://10.0.0.5:11434/", "http://10.0.0.5:11434"),
+        ("https://ollama.example.com", "https://ollama.example.com:443"),
+        ("https://ollama.example.com/proxy/", "https://ollama.example.com:443/proxy"),
+        ("[::1]:11500", "http://[::1]:11500"),
+    ],
+)
+def test_ollama_host_is_read_like_ollamas_own_cli(value: str, expected: str) -> None:
+    layer, problems = environment_layer({"OLLAMA_HOST": value})
+    assert problems == []
+    settings, _ = build_settings([("environment", layer)])
+    assert settings.llm.ollama_base_url == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ftp://gpu-box", "gpu-box:notaport", "gpu-box:99999", "http://", "gpu box", "http://user:pw@gpu-box", "a?b=c"],
+)
+def test_a_bad_ollama_host_is_a_warning_and_the_default_stays(value: str) -> None:
+    layer, problems = environment_layer({"OLLAMA_HOST": value})
+    assert layer is None
+    assert len(problems) == 1 and problems[0].key == "OLLAMA_HOST" and "ignored" in problems[0].message
+    assert "pw@" not in problems[0].message  # credentials are not echoed back
+    assert Settings().llm.ollama_base_url == "http://localhost:11434"
+
+
+def test_murc_wins_over_ollama_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", "gpu-box:8080")
+    settings, problems = load_settings(tmp_path)
+    assert settings.llm.ollama_base_url == "http://gpu-box:8080"
+    (tmp_path / ".murc.toml").write_text('[llm.ollama]\nbase_url = "http://127.0.0.1:9"\n')
+    settings, problems = load_settings(tmp_path)
+    assert problems == []
+    assert settings.llm.ollama_base_url == "http://127.0.0.1:9"
+
+
+def test_empty_ollama_host_means_unset() -> None:
+    assert environment_layer({"OLLAMA_HOST": "  "}) == (None, [])
+    assert environment_layer({}) == (None, [])

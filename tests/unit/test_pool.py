@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
+import socket
 import stat
 import time
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from mu_lsp.config import LLMSettings, PrivacySettings
 from mu_lsp.llm.factory import create_pool
 from mu_lsp.llm.pool import Backoff, LLMPool
 from mu_lsp.llm.providers import detect_provider
+from mu_lsp.llm.transport import bypass_proxy_for_local_addresses
 from mu_lsp.llm.types import ErrorKind, LLMProvider, SummarizationRequest
 from tests.conftest import FAKE_KEY
 from tests.support.fake_provider import FakeProvider
@@ -323,6 +326,18 @@ def test_provider_detection_order(fake: FakeProvider) -> None:
     assert detect_provider({}, dead.url) is LLMProvider.OFFLINE
 
 
+def test_local_ollama_probe_bypasses_a_configured_proxy(fake: FakeProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as proxy:  # a "proxy" that only notices connections
+        proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+        for variable in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+            monkeypatch.setenv(variable, proxy_url)
+        for variable in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(variable, raising=False)
+        assert detect_provider({}, fake.url) is LLMProvider.OLLAMA
+        contacted, _, _ = select.select([proxy], [], [], 0)
+        assert contacted == [], "the probe of a local Ollama went through the proxy"
+
+
 def test_estimate_excludes_cached_requests(fake: FakeProvider, isolated_cache: Path) -> None:
     pool = make_pool(fake, isolated_cache)
     asyncio.run(pool.summarize(request("cached")))
@@ -369,3 +384,41 @@ async def test_done_when_retry_wait_is_at_least_retry_after(fake: FakeProvider, 
     started = time.monotonic()
     result = await pool.summarize(request())
     assert result.ok and time.monotonic() - started >= 1.0
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({}, "localhost,127.0.0.1,::1,[::1]"),
+        ({"NO_PROXY": "corp.example, localhost"}, "corp.example,localhost,127.0.0.1,::1,[::1]"),
+        ({"NO_PROXY": "*"}, "*"),
+    ],
+)
+def test_local_addresses_join_no_proxy_without_losing_the_users_entries(before: dict[str, str], after: str) -> None:
+    environ = dict(before)
+    bypass_proxy_for_local_addresses(environ)
+    assert environ["NO_PROXY"] == after
+    bypass_proxy_for_local_addresses(environ)
+    assert environ["NO_PROXY"] == after  # idempotent: a second import adds nothing
+
+
+def test_a_call_that_never_returns_ends_at_the_hard_deadline(
+    fake: FakeProvider, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Narrow unit test: LiteLLM is replaced by a call that ignores its own timeout, as LiteLLM
+    # did for a request parked at a silent proxy.
+    from mu_lsp.llm import transport
+
+    litellm = transport.load_litellm()
+
+    async def never(**_: object) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(litellm, "acompletion", never)
+    monkeypatch.setattr(transport, "HARD_DEADLINE_GRACE_SECONDS", 0.2)
+    pool = make_pool(fake, isolated_cache, max_retries=0, timeout=0.3)
+    started = time.monotonic()
+    result = asyncio.run(pool.summarize(request("stuck")))
+    assert time.monotonic() - started < 3
+    assert result.error_kind is ErrorKind.TIMEOUT
+    assert "did not answer within" in (result.error or "")
