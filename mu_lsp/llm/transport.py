@@ -91,7 +91,8 @@ async def complete(
         kwargs["api_key"] = api_key
     # LiteLLM's own timeout does not hold on every path (a proxy that accepts and never answers
     # held a request for minutes), so the pool's promise is kept here as a hard deadline.
-    response = await asyncio.wait_for(litellm.acompletion(**kwargs), timeout + HARD_DEADLINE_GRACE_SECONDS)
+    async with asyncio.timeout(timeout + HARD_DEADLINE_GRACE_SECONDS):  # no extra task, unlike wait_for
+        response = await litellm.acompletion(**kwargs)
     return Completion(_content(response), *_usage(response))
 
 
