@@ -34,27 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 from mu_lsp.analysis import parse  # noqa: E402
 from mu_lsp.server.documents import ContentChange, Document  # noqa: E402
+from tests.support.sources import complex_function as shared_complex_function  # noqa: E402
 
 KEY = "sk-bench-" + "y" * 24
 
 
 def complex_function(index: int) -> str:
-    return (
-        f"def handler_{index}(items, mode, limit):\n"
-        f"    total = {index}\n"
-        "    for item in items:\n"
-        "        if item is None or item < 0:\n"
-        "            continue\n"
-        "        if mode == 'a' and item > limit:\n"
-        "            for part in range(item):\n"
-        "                if part % 2 and part > limit:\n"
-        "                    total -= part\n"
-        "                elif part or mode:\n"
-        "                    total += 1\n"
-        "        elif mode == 'b':\n"
-        "            total += 2\n"
-        "    return total\n\n\n"
-    )
+    return shared_complex_function(f"handler_{index}", index)
 
 
 def start_provider() -> tuple[subprocess.Popen[str], str]:

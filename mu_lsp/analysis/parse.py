@@ -51,6 +51,17 @@ class TextEdit:
     def row_delta(self) -> int:
         return self.new_end_point[0] - self.old_end_point[0]
 
+    def apply_to(self, tree: ts.Tree) -> None:
+        """Tell `tree` about the edit, so the next parse can reuse what it did not touch."""
+        tree.edit(
+            start_byte=self.start_byte,
+            old_end_byte=self.old_end_byte,
+            new_end_byte=self.new_end_byte,
+            start_point=self.start_point,
+            old_end_point=self.old_end_point,
+            new_end_point=self.new_end_point,
+        )
+
 
 def reparse(tree: ts.Tree, new_source: bytes, language: str, edit: TextEdit) -> tuple[ts.Tree, list[tuple[int, int]]]:
     """Apply `edit` to `tree` and re-parse incrementally.
@@ -58,14 +69,7 @@ def reparse(tree: ts.Tree, new_source: bytes, language: str, edit: TextEdit) -> 
     Returns the new tree and the byte ranges whose syntax changed, so callers can recompute
     only what the edit touched.
     """
-    tree.edit(
-        start_byte=edit.start_byte,
-        old_end_byte=edit.old_end_byte,
-        new_end_byte=edit.new_end_byte,
-        start_point=edit.start_point,
-        old_end_point=edit.old_end_point,
-        new_end_point=edit.new_end_point,
-    )
+    edit.apply_to(tree)
     new_tree = parse(new_source, language, tree)
     changed = [(r.start_byte, r.end_byte) for r in tree.changed_ranges(new_tree)]
     return new_tree, changed

@@ -119,23 +119,8 @@ class Document:
         self._touched = {id(f) for f in self._functions}
 
     def _splice(self, start: int, end: int, text: bytes) -> None:
-        applied = self.buffer.replace(start, end, text)
-        edit = TextEdit(
-            applied.start_byte,
-            applied.old_end_byte,
-            applied.new_end_byte,
-            applied.start_point,
-            applied.old_end_point,
-            applied.new_end_point,
-        )
-        self._tree.edit(
-            start_byte=edit.start_byte,
-            old_end_byte=edit.old_end_byte,
-            new_end_byte=edit.new_end_byte,
-            start_point=edit.start_point,
-            old_end_point=edit.old_end_point,
-            new_end_point=edit.new_end_point,
-        )
+        edit = self.buffer.replace(start, end, text)
+        edit.apply_to(self._tree)
         self._stale.extend(self._shift(edit))
         low, high = edit.start_byte, edit.new_end_byte
         if self._dirty is not None:

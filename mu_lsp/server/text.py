@@ -9,24 +9,15 @@ Lines end at "\\n"; a "\\r" before it belongs to the line's text, as LSP wants f
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Literal
+
+from mu_lsp.analysis.parse import TextEdit
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 
 
 class PositionError(ValueError):
     """A position or range outside the document (clients do send those)."""
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedEdit:
-    start_byte: int
-    old_end_byte: int
-    new_end_byte: int
-    start_point: tuple[int, int]
-    old_end_point: tuple[int, int]
-    new_end_point: tuple[int, int]
 
 
 def _units_to_bytes(line: bytes, units: int, encoding: Encoding) -> int:
@@ -149,8 +140,9 @@ class TextBuffer:
         row, column = self.point_of(max(0, min(offset, len(self.data))))
         return row, _bytes_to_units(self.line_bytes(row), column, encoding)
 
-    def replace(self, start: int, end: int, text: bytes) -> AppliedEdit:
-        """Replace bytes [start, end) with `text`, keeping the line index in step."""
+    def replace(self, start: int, end: int, text: bytes) -> TextEdit:
+        """Replace bytes [start, end) with `text`, keeping the line index in step; returns the
+        edit in the coordinates tree-sitter wants."""
         if not 0 <= start <= end <= len(self.data):
             raise PositionError(f"edit range {start}..{end} outside 0..{len(self.data)}")
         start_point = self.point_of(start)
@@ -167,7 +159,7 @@ class TextBuffer:
             starts[first:last] = _line_starts(text, start, include_first=False)
             lines.shift_from(first + text.count(b"\n"), delta)
         new_end = start + len(text)
-        return AppliedEdit(start, end, new_end, start_point, old_end_point, self.point_of(new_end))
+        return TextEdit(start, end, new_end, start_point, old_end_point, self.point_of(new_end))
 
 
 def _line_starts(data: bytes, base: int, include_first: bool = True) -> list[int]:

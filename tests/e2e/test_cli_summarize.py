@@ -14,27 +14,9 @@ import pytest
 
 from tests.conftest import FAKE_KEY
 from tests.support.fake_provider import FakeProvider
+from tests.support.sources import complex_function
 
 KEYS = ("path", "qualified_name", "line", "cyclomatic", "cognitive", "summary", "cached", "error", "model")
-
-
-def complex_function(name: str, salt: int = 0) -> str:
-    return (
-        f"def {name}(items, mode, limit):\n"
-        f"    total = {salt}\n"
-        "    for item in items:\n"
-        "        if item is None or item < 0:\n"
-        "            continue\n"
-        "        if mode == 'a' and item > limit:\n"
-        "            for part in range(item):\n"
-        "                if part % 2 and part > limit:\n"
-        "                    total -= part\n"
-        "                elif part or mode:\n"
-        "                    total += 1\n"
-        "        elif mode == 'b':\n"
-        "            total += 2\n"
-        "    return total\n\n\n"
-    )
 
 
 def run(

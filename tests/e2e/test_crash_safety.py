@@ -14,28 +14,11 @@ from pathlib import Path
 from tests.conftest import FAKE_KEY
 from tests.e2e.lsp_support import Session, murc, start_session, stop_session
 from tests.support.fake_provider import FakeProvider
+from tests.support.sources import complex_function
 
 
 def complex_source(names: list[str]) -> str:
-    parts = []
-    for index, name in enumerate(names):
-        parts.append(
-            f"def {name}(items, mode, limit):\n"
-            f"    total = {index}\n"
-            "    for item in items:\n"
-            "        if item is None or item < 0:\n"
-            "            continue\n"
-            "        if mode == 'a' and item > limit:\n"
-            "            for part in range(item):\n"
-            "                if part % 2 and part > limit:\n"
-            "                    total -= part\n"
-            "                elif part or mode:\n"
-            "                    total += 1\n"
-            "        elif mode == 'b':\n"
-            "            total += 2\n"
-            "    return total\n\n\n"
-        )
-    return "".join(parts)
+    return "".join(complex_function(name, index) for index, name in enumerate(names))
 
 
 def rows_of(text: str) -> dict[str, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,16 +14,9 @@ import pytest
 from tests.conftest import FAKE_KEY
 from tests.e2e.lsp_support import SAMPLE, line_of, murc
 from tests.support.fake_provider import FakeProvider
+from tests.support.readme import readme_block
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("nvim") / "driver.lua"
-
-
-def readme_config() -> str:
-    readme = (ROOT / "README.md").read_text()
-    match = re.search(r"<!-- neovim-config -->\s*```lua\n(.*?)```", readme, re.S)
-    assert match, "the README has no Neovim configuration block"
-    return match.group(1)
 
 
 @pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim is not installed (.ci/run installs it)")
@@ -35,7 +27,7 @@ def test_readme_configuration_in_a_real_neovim(fake: FakeProvider, tmp_path: Pat
     source = project / "sample.py"
     source.write_text(SAMPLE)
     init = tmp_path / "init.lua"
-    init.write_text(readme_config())
+    init.write_text(readme_block("neovim-config", "lua"))
     output = tmp_path / "result.json"
     bin_dir = str(Path(sys.executable).parent)
     env = {

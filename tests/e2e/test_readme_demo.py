@@ -9,18 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def readme_block(marker: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"<!-- {marker} -->\s*```bash\n(.*?)\n```", text, re.DOTALL)
-    assert match, f"README.md has no {marker} block"
-    return match.group(1).strip()
+from tests.support.readme import ROOT, readme_block
 
 
 def test_demo_command_installs_then_summarizes_the_included_examples() -> None:
-    steps = [step.strip() for step in readme_block("demo-command").split("&&")]
+    steps = [step.strip() for step in readme_block("demo-command", "bash").strip().split("&&")]
     assert any(step.startswith("pip install") for step in steps)
     assert steps[-1].startswith("mu-lsp summarize ")
     targets = steps[-1].split()[2:]
@@ -30,7 +23,7 @@ def test_demo_command_installs_then_summarizes_the_included_examples() -> None:
 def test_demo_command_prints_offline_summaries_without_a_key(tmp_path: Path) -> None:
     # The README's last step, verbatim, in a copy of the checkout's examples. Ollama is pointed at a
     # closed port so a developer's local Ollama cannot change what "no key" means here.
-    command = readme_block("demo-command").split("&&")[-1].split()
+    command = readme_block("demo-command", "bash").strip().split("&&")[-1].split()
     for target in command[2:]:
         shutil.copytree(ROOT / target, tmp_path / target)
     (tmp_path / ".murc.toml").write_text('[llm.ollama]\nbase_url = "http://127.0.0.1:9"\n')
