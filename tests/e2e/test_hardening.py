@@ -66,6 +66,8 @@ async def test_connection_refused_then_the_provider_comes_up(tmp_path: Path, iso
         with FakeProvider(port) as up:
             await session.command("mu.summarizeFile", session.uri)
             await session.wait_for_lens(TANGLED, "fake summary of tangled")
+            # The two calls run concurrently: tangled's lens can update before knotted's request lands.
+            await session.wait_for(lambda: len(up.requests) >= 2, what="both functions retried")
             assert {r.function for r in up.requests} == {"tangled", "knotted"}
     finally:
         await stop_session(session)
@@ -83,6 +85,7 @@ async def test_provider_dying_mid_batch(fake: FakeProvider, tmp_path: Path, isol
         with FakeProvider(port) as back:
             await session.command("mu.summarizeFile", session.uri)
             await session.wait_for_lens(TANGLED, "fake summary of tangled")
+            await session.wait_for(lambda: len(back.requests) >= 2, what="both functions retried")
             assert len(back.requests) == 2
     finally:
         await stop_session(session)
