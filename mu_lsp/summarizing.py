@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import tree_sitter as ts
@@ -15,19 +17,22 @@ MAX_SIGNATURE_CHARS = 300
 MAX_HOT_SPOT_CHARS = 100
 
 
-def line_at(source: bytes, row: int, line_starts: list[int] | None = None) -> str:
+def line_starts_of(source: bytes) -> list[int]:
+    """Byte offset of every line: computed once per file, so finding a line is O(1)."""
+    starts = [0]
+    find = source.find
+    index = find(b"\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = find(b"\n", index + 1)
+    return starts
+
+
+def line_at(source: bytes, row: int, line_starts: list[int]) -> str:
     """The text of 0-based `row` (without its newline)."""
-    if line_starts is not None:
-        if row >= len(line_starts):
-            return ""
-        start = line_starts[row]
-    else:
-        start = 0
-        for _ in range(row):
-            found = source.find(b"\n", start)
-            if found == -1:
-                return ""
-            start = found + 1
+    if row >= len(line_starts):
+        return ""
+    start = line_starts[row]
     end = source.find(b"\n", start)
     return source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")
 
@@ -48,12 +53,23 @@ def signature_of(function: FunctionInfo, source: bytes) -> str:
     return text if len(text) <= MAX_SIGNATURE_CHARS else text[: MAX_SIGNATURE_CHARS - 1] + "…"
 
 
+def prompt_path(path: str | Path, roots: Sequence[str | Path]) -> str:
+    """The path a prompt names: relative to the first root that holds it, else the file name
+    alone. Never absolute: that would send the user's name and directory layout to the provider,
+    and make the CLI's prompts (given absolute paths) differ from the server's."""
+    resolved = Path(path)
+    for root in roots:
+        with contextlib.suppress(ValueError):
+            return resolved.relative_to(root).as_posix() or resolved.name
+    return resolved.name
+
+
 def context_of(function: FunctionInfo, display_path: str) -> str:
     parent = function.qualified_name.rpartition(".")[0]
     return f"{display_path}, inside {parent}" if parent else display_path
 
 
-def hot_spot_lines(function: FunctionInfo, source: bytes, line_starts: list[int] | None = None) -> tuple[str, ...]:
+def hot_spot_lines(function: FunctionInfo, source: bytes, line_starts: list[int]) -> tuple[str, ...]:
     spots = sorted(function.hot_spot_rows(), key=lambda spot: (-spot[1], spot[0]))
     lines = []
     for row, increment in spots:
@@ -73,7 +89,10 @@ def build_request(
     line_starts: list[int] | None = None,
     body_hash: str | None = None,
 ) -> SummarizationRequest:
-    """The request for one function; `body_hash` may be passed when already known."""
+    """The request for one function; `body_hash` may be passed when already known, and
+    `line_starts` (from `line_starts_of`) should be, for many functions of one file."""
+    if line_starts is None:
+        line_starts = line_starts_of(source)
     if body_hash is None:
         body_hash = function_hash(
             tree,

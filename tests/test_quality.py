@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ["mu_lsp", "tests", "benchmarks"]
+TARGETS = ["mu_lsp", "tests", "benchmarks", "tools"]
 
 
 def _tool(name: str) -> list[str]:

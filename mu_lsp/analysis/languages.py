@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-import tree_sitter as ts
+if TYPE_CHECKING:
+    import tree_sitter as ts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class LanguageSpec:
     extensions: tuple[str, ...]
     language_ids: tuple[str, ...]
     comment_types: frozenset[str]
+    file_names: tuple[str, ...] = ()  # files known by name alone (`Rakefile`)
 
 
 LANGUAGES: Mapping[str, LanguageSpec] = {
@@ -87,16 +90,59 @@ LANGUAGES: Mapping[str, LanguageSpec] = {
             ("java",),
             frozenset({"line_comment", "block_comment"}),
         ),
+        # -- C family (issue 18) --
+        LanguageSpec("c", "tree_sitter_c", "language", (".c", ".h"), ("c",), frozenset({"comment"})),
+        LanguageSpec(
+            "cpp",
+            "tree_sitter_cpp",
+            "language",
+            (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"),
+            ("cpp",),
+            frozenset({"comment"}),
+        ),
+        LanguageSpec("csharp", "tree_sitter_c_sharp", "language", (".cs",), ("csharp", "cs"), frozenset({"comment"})),
+        # -- end C family --
+        # PHP, Ruby, Kotlin, Swift (issue 18). PHP is parsed with HTML around it (`language_php`):
+        # a .php file is a template whose code starts at `<?php`; `language_php_only` reads the
+        # whole file as code and turns that tag and any HTML into errors.
+        LanguageSpec("php", "tree_sitter_php", "language_php", (".php",), ("php",), frozenset({"comment"})),
+        LanguageSpec(
+            "ruby",
+            "tree_sitter_ruby",
+            "language",
+            (".rb", ".rake", ".gemspec", ".ru"),
+            ("ruby",),
+            frozenset({"comment"}),
+            ("Rakefile", "Gemfile"),
+        ),
+        LanguageSpec(
+            "kotlin",
+            "tree_sitter_kotlin",
+            "language",
+            (".kt", ".kts"),
+            ("kotlin",),
+            frozenset({"line_comment", "block_comment"}),
+        ),
+        LanguageSpec(
+            "swift",
+            "tree_sitter_swift",
+            "language",
+            (".swift",),
+            ("swift",),
+            frozenset({"comment", "multiline_comment"}),
+        ),
     )
 }
 
 _BY_EXTENSION: Mapping[str, str] = {ext: spec.name for spec in LANGUAGES.values() for ext in spec.extensions}
 _BY_LANGUAGE_ID: Mapping[str, str] = {lid: spec.name for spec in LANGUAGES.values() for lid in spec.language_ids}
+_BY_FILE_NAME: Mapping[str, str] = {name: spec.name for spec in LANGUAGES.values() for name in spec.file_names}
 
 
 def language_for_path(path: str | PurePath) -> str | None:
-    """The language of a file, by extension; None when unsupported."""
-    return _BY_EXTENSION.get(PurePath(path).suffix.lower())
+    """The language of a file, by extension (or by whole name); None when unsupported."""
+    pure = PurePath(path)
+    return _BY_EXTENSION.get(pure.suffix.lower()) or _BY_FILE_NAME.get(pure.name)
 
 
 def language_for_id(language_id: str, path: str | PurePath | None = None) -> str | None:
@@ -110,6 +156,8 @@ def language_for_id(language_id: str, path: str | PurePath | None = None) -> str
 @cache
 def grammar(name: str) -> ts.Language:
     """The tree-sitter Language for `name`, loaded once per process."""
+    import tree_sitter as ts
+
     spec = LANGUAGES[name]
     module = importlib.import_module(spec.module)
     return ts.Language(getattr(module, spec.grammar_function)())

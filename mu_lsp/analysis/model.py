@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+FunctionKey = tuple[str, int]  # qualified name, and which occurrence of it (overloads, redefinitions)
+
+
+def assign_keys(functions: list[FunctionInfo]) -> None:
+    """Give each function its identity in an index: qualified name plus occurrence."""
+    seen: dict[str, int] = {}
+    for function in functions:
+        index = seen.get(function.qualified_name, 0)
+        seen[function.qualified_name] = index + 1
+        function.key = (function.qualified_name, index)
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
@@ -49,6 +60,10 @@ class FunctionInfo:
     cyclomatic: int = 1
     cognitive: int = 0
     hot_spots: tuple[HotSpot, ...] = field(default=())
+    # Set by whoever keeps a function index (the language server's documents): the function's
+    # identity there (qualified name, occurrence) and its structural body hash, once computed.
+    key: FunctionKey = ("", 0)
+    body_hash: str = ""
 
     def is_complex(self, thresholds: Thresholds) -> bool:
         return thresholds.is_complex(self.cyclomatic, self.cognitive)

@@ -1,31 +1,25 @@
-"""Scanning many files: both cores, and a per-file cache keyed by content hash.
+"""Scanning many files: both cores, and one cache file per scan.
 
-The parent reads, hashes and looks up every file (a warm re-scan is one read, one hash and
-one lookup per file, all in one process); only misses go to worker processes, and their
-results are written back in one transaction.
+A warm re-scan stats every file (discovery does that anyway) and trusts the cache for each
+file whose size, mtime and inode are unchanged, without opening it, without loading a
+grammar or even importing tree-sitter. Only the rest are read: a file whose content hash
+still matches is a hit too, and the true misses go to worker processes (or run inline when
+there is little to do), each worker reading, hashing and analysing its files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mu_lsp.analysis import analyze_source
-from mu_lsp.analysis.walk import Skipped, discover
-from mu_lsp.diskstore import open_store
+from mu_lsp.analysis.scancache import Entry, Row, ScanCache, Stamp, cache_file, digest_of
+from mu_lsp.analysis.walk import Candidate, Skipped, discover, is_binary
 
-ENGINE_VERSION = "1"  # bump when counting rules change: cached figures become stale
 _INLINE_BYTES = 512 * 1024  # below this a process pool costs more than it saves
-_CACHE_SIZE_LIMIT = 64 * 1024 * 1024
-
-# (name, qualified_name, name_row, end_row, cyclomatic, cognitive)
-Row = tuple[str, str, int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +43,38 @@ class ScanResult:
     cache_hits: int = 0
 
 
-def _key(language: str, digest: str) -> str:
-    return f"complexity:{ENGINE_VERSION}:{language}:{digest}"
+# path, language, digest, rows (None on failure), problem
+_Outcome = tuple[str, str, str, "tuple[Row, ...] | None", "str | None"]
 
 
-_Outcome = tuple[str, str, "tuple[Row, ...] | None", "str | None"]  # path, key, rows, error
+def _analyze_batch(batch: Sequence[tuple[str, str]]) -> list[_Outcome]:
+    """Read, hash and analyse (path, language) pairs; runs in a worker or inline."""
+    from mu_lsp.analysis import analyze_source  # only a scan with work to do loads the engine
 
-
-def _analyze_batch(batch: Sequence[tuple[str, str, str]]) -> list[_Outcome]:
-    """Analyse (path, language, cache key) triples; runs in a worker or inline."""
     out: list[_Outcome] = []
-    for path, language, key in batch:
+    for path, language in batch:
         try:
             data = Path(path).read_bytes()
-            functions = analyze_source(data, language)
         except OSError as error:
-            out.append((path, key, None, f"unreadable ({error.strerror})"))
+            out.append((path, language, "", None, f"unreadable ({error.strerror})"))
             continue
+        if is_binary(data):
+            out.append((path, language, "", None, "binary file"))
+            continue
+        try:
+            functions = analyze_source(data, language)
         except Exception as error:  # defensive: the engine should never raise on input
-            out.append((path, key, None, f"analysis failed ({error.__class__.__name__})"))
+            out.append((path, language, "", None, f"analysis failed ({error.__class__.__name__})"))
             continue
         rows = tuple((f.name, f.qualified_name, f.name_row, f.end_row, f.cyclomatic, f.cognitive) for f in functions)
-        out.append((path, key, rows, None))
+        out.append((path, language, digest_of(data), rows, None))
     return out
 
 
 def _pool_context() -> Any:
     """fork starts workers in milliseconds with the grammars already loaded; elsewhere spawn."""
+    import multiprocessing  # a warm scan starts no worker
+
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
@@ -85,62 +84,40 @@ def scan_paths(
     jobs: int | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
 ) -> ScanResult:
-    """Analyse every supported file under `paths`."""
+    """Analyse every supported file under `paths`; `cache_dir` (None: no cache) is where the
+    caller keeps the scan cache, never a place inside the scanned tree."""
     result = ScanResult()
-    candidates, skipped, result.missing = discover(paths)
+    candidates, skipped, result.missing = discover(paths, sniff=False)
     result.skipped.extend(skipped)
     if on_skip is not None:
         for item in skipped:
             on_skip(item)
-    store = open_store(cache_dir, _CACHE_SIZE_LIMIT) if cache_dir is not None and candidates else None
+    cache = ScanCache(cache_file(cache_dir, paths) if cache_dir is not None and candidates else None)
     found: dict[str, tuple[Row, ...]] = {}
-    fresh: list[tuple[str, tuple[Row, ...]]] = []
-    jobs = jobs or os.cpu_count() or 1
-    ordered = sorted(candidates, key=lambda c: c.size, reverse=True)  # largest first: workers finish together
-    batch_size = max(1, len(ordered) // max(jobs * 8, 1))
-
-    def misses() -> Iterator[list[tuple[str, str, str]]]:
-        """Read, hash and look up each file; yield the misses in batches as they are found, so
-        on a cold cache the workers parse while the parent is still reading."""
-        batch: list[tuple[str, str, str]] = []
-        for candidate in ordered:
-            try:
-                data = candidate.path.read_bytes()
-            except OSError as error:
-                _skip(result, on_skip, Skipped(candidate.path, f"unreadable ({error.strerror})"))
+    pending: list[Candidate] = []
+    for candidate in candidates:
+        key = str(candidate.path)
+        entry = cache.get(key)
+        stamp = Stamp(candidate.size, candidate.mtime_ns, candidate.inode)
+        if entry is not None and entry.language == candidate.language:
+            if entry.stamp == stamp:
+                cache.keep(key, entry)
+            elif _same_content(candidate, entry):
+                cache.put(key, Entry(stamp, entry.language, entry.digest, entry.rows))
+            else:
+                pending.append(candidate)
                 continue
-            key = _key(candidate.language, hashlib.blake2b(data, digest_size=16).hexdigest())
-            cached = _lookup(store, key)
-            if cached is not None:
-                found[str(candidate.path)] = cached
-                result.cache_hits += 1
-                continue
-            batch.append((str(candidate.path), candidate.language, key))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    use_pool = jobs > 1 and len(ordered) >= 4 and sum(c.size for c in ordered) >= _INLINE_BYTES and _mostly_cold(store)
-    if use_pool:
-        with _pool_context().Pool(jobs) as pool:
-            outcomes = [o for chunk in pool.imap_unordered(_analyze_batch, misses()) for o in chunk]
-    else:
-        pending = [item for batch in misses() for item in batch]
-        if jobs > 1 and len(pending) >= 4 and _bytes_of(pending) >= _INLINE_BYTES:
-            with _pool_context().Pool(jobs) as pool:
-                outcomes = [
-                    o for chunk in pool.imap_unordered(_analyze_batch, _chunks(pending, batch_size)) for o in chunk
-                ]
-        else:
-            outcomes = _analyze_batch(pending)
-    for path, key, rows, problem in outcomes:
+            found[key] = entry.rows
+            result.cache_hits += 1
+            continue
+        pending.append(candidate)
+    stamps = {str(c.path): Stamp(c.size, c.mtime_ns, c.inode) for c in pending}
+    for path, language, digest, rows, problem in _analyze(pending, jobs or os.cpu_count() or 1):
         if rows is None:
             _skip(result, on_skip, Skipped(Path(path), problem or "unreadable"))
             continue
         found[path] = rows
-        fresh.append((key, rows))
+        cache.put(path, Entry(stamps[path], language, digest, rows))
     for candidate in candidates:
         analysed = found.get(str(candidate.path))
         if analysed is None:
@@ -159,58 +136,34 @@ def scan_paths(
                     cognitive,
                 )
             )
-    if store is not None:
-        _store_rows(store, fresh)
+    cache.save()
     return result
+
+
+def _same_content(candidate: Candidate, entry: Entry) -> bool:
+    """A file touched but not changed (same hash) keeps its figures."""
+    if candidate.size != entry.stamp.size:
+        return False
+    try:
+        data = candidate.path.read_bytes()
+    except OSError:
+        return False
+    return digest_of(data) == entry.digest
+
+
+def _analyze(pending: list[Candidate], jobs: int) -> list[_Outcome]:
+    """Largest files first, so that the workers finish together; inline when small."""
+    ordered = sorted(pending, key=lambda c: c.size, reverse=True)
+    work = [(str(c.path), c.language) for c in ordered]
+    if jobs <= 1 or len(work) < 4 or sum(c.size for c in ordered) < _INLINE_BYTES:
+        return _analyze_batch(work)
+    size = max(1, len(work) // (jobs * 8))
+    chunks = [work[i : i + size] for i in range(0, len(work), size)]
+    with _pool_context().Pool(jobs) as pool:
+        return [outcome for chunk in pool.imap_unordered(_analyze_batch, chunks) for outcome in chunk]
 
 
 def _skip(result: ScanResult, on_skip: Callable[[Skipped], None] | None, item: Skipped) -> None:
     result.skipped.append(item)
     if on_skip is not None:
         on_skip(item)
-
-
-def _lookup(store: Any, key: str) -> tuple[Row, ...] | None:
-    if store is None:
-        return None
-    try:
-        value = store.get(key)
-    except Exception:  # a broken cache entry is a miss
-        return None
-    return value if isinstance(value, tuple) else None
-
-
-def _mostly_cold(store: Any) -> bool:
-    """An empty (or absent) cache: stream work to the pool instead of looking everything up first."""
-    if store is None:
-        return True
-    try:
-        return len(store) == 0
-    except Exception:
-        return True
-
-
-def _bytes_of(pending: list[tuple[str, str, str]]) -> int:
-    total = 0
-    for path, _, _ in pending:
-        try:
-            total += os.path.getsize(path)
-        except OSError:
-            continue
-    return total
-
-
-def _chunks(items: list[tuple[str, str, str]], size: int) -> list[list[tuple[str, str, str]]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _store_rows(store: Any, fresh: list[tuple[str, tuple[Row, ...]]]) -> None:
-    try:
-        if fresh:
-            with store.transact():
-                for key, rows in fresh:
-                    store.set(key, rows)
-    except Exception:  # the cache is an optimisation; a failed write loses nothing
-        return
-    finally:
-        store.close()

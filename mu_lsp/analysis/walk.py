@@ -12,10 +12,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from mu_lsp.analysis.languages import language_for_path
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _SNIFF_BYTES = 8192
@@ -26,6 +28,8 @@ class Candidate:
     path: Path
     language: str
     size: int
+    mtime_ns: int = 0
+    inode: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +49,11 @@ def _load_ignore(directory: Path, name: str) -> _Ignore | None:
         lines = (directory / name).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return _Ignore(directory, GitIgnoreSpec.from_lines(lines)) if lines else None
+    if not lines:
+        return None
+    from pathspec import GitIgnoreSpec  # only trees that have ignore files pay for it
+
+    return _Ignore(directory, GitIgnoreSpec.from_lines(lines))
 
 
 def _ignored(path: Path, is_dir: bool, rules: list[_Ignore]) -> bool:
@@ -105,8 +113,11 @@ def _walk(directory: Path, rules: list[_Ignore]) -> Iterator[Path]:
             yield path
 
 
-def discover(paths: list[Path]) -> tuple[list[Candidate], list[Skipped], list[Path]]:
-    """Candidates to analyse, files skipped with a reason, and paths that do not exist."""
+def discover(paths: list[Path], sniff: bool = True) -> tuple[list[Candidate], list[Skipped], list[Path]]:
+    """Candidates to analyse, files skipped with a reason, and paths that do not exist.
+
+    With `sniff` False no file is opened (a warm scan trusts its cache by stat alone); the
+    caller then checks for binary content when it reads a file (see `is_binary`)."""
     candidates: list[Candidate] = []
     skipped: list[Skipped] = []
     missing: list[Path] = []
@@ -126,7 +137,7 @@ def discover(paths: list[Path]) -> tuple[list[Candidate], list[Skipped], list[Pa
             if path in seen:
                 continue
             seen.add(path)
-            verdict = _classify(path, explicit)
+            verdict = _classify(path, explicit, sniff)
             if isinstance(verdict, Candidate):
                 candidates.append(verdict)
             elif verdict is not None:
@@ -134,18 +145,24 @@ def discover(paths: list[Path]) -> tuple[list[Candidate], list[Skipped], list[Pa
     return candidates, skipped, missing
 
 
-def _classify(path: Path, explicit: bool) -> Candidate | Skipped | None:
+def _classify(path: Path, explicit: bool, sniff: bool) -> Candidate | Skipped | None:
     language = language_for_path(path)
     if language is None:
         return Skipped(path, "unsupported file type") if explicit else None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
             return Skipped(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+        if sniff:
+            with path.open("rb") as handle:
+                head = handle.read(_SNIFF_BYTES)
+            if is_binary(head):
+                return Skipped(path, "binary file")
     except OSError as error:
         return Skipped(path, f"unreadable ({error.strerror or error.__class__.__name__})")
-    if b"\0" in head:
-        return Skipped(path, "binary file")
-    return Candidate(path, language, size)
+    return Candidate(path, language, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def is_binary(data: bytes) -> bool:
+    """A NUL byte near the start, as git decides."""
+    return b"\0" in data[:_SNIFF_BYTES]

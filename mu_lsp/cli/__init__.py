@@ -7,8 +7,11 @@ pygls or LiteLLM.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TextIO
 
 from mu_lsp import __version__
 from mu_lsp.cli.parser import OneLineParser, UsageError
@@ -37,7 +40,42 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+class _ScrubbedStream(io.TextIOBase):
+    """stderr through the one scrubber: configuration problems and provider errors can carry
+    a key the user pasted into the wrong place, or an `api_base` with a key in its query."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        from mu_lsp.privacy.scrub import scrub  # on first use: `complexity` stays fast to start
+
+        self._inner.write(scrub(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+
+@contextlib.contextmanager
+def _scrubbed_stderr() -> Iterator[None]:
+    original = sys.stderr
+    sys.stderr = _ScrubbedStream(original)
+    try:
+        yield
+    finally:
+        sys.stderr = original
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with _scrubbed_stderr():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "serve")

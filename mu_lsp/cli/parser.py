@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+from mu_lsp.config import declared, values
+from mu_lsp.config.values import Kind
 
 
 class UsageError(Exception):
@@ -21,11 +25,38 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(status)
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def kind_type(kind: Kind) -> Callable[[str], Any]:
+    """An argparse `type` accepting what configuration accepts for `kind`, with its wording."""
+
+    def parse(text: str) -> Any:
+        try:
+            return kind.parse_flag(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind.expected}, got {text!r}") from None
+
+    parse.__name__ = kind.expected  # argparse names the type in some messages
+    return parse
+
+
+def setting_type(dotted: str) -> Callable[[str], Any]:
+    """The `type` of a flag that sets `dotted` ("llm.concurrency"): the setting's declared kind."""
+    return kind_type(declared(dotted).kind)
+
+
+POSITIVE_INT = kind_type(values.POSITIVE_INT)  # for flags that are not settings (`--jobs`)
+
+
+def settings_layer(args: argparse.Namespace, flags: Mapping[str, str]) -> dict[str, Any]:
+    """The command-line settings layer: each given flag (`dest` -> "section.key") as `.murc.toml`
+    would say it, so it is validated and layered like every other source."""
+    layer: dict[str, Any] = {}
+    for dest, dotted in flags.items():
+        value = getattr(args, dest, None)
+        if value is None or value == "":
+            continue
+        *sections, key = dotted.split(".")
+        table = layer
+        for section in sections:
+            table = table.setdefault(section, {})
+        table[key] = value
+    return layer

@@ -17,6 +17,15 @@ def _port(text: str) -> int:
     return value
 
 
+def _loopback(text: str) -> str:
+    if text.strip().lower() not in ("127.0.0.1", "::1", "localhost"):
+        raise argparse.ArgumentTypeError(
+            f"expected a loopback address (127.0.0.1, ::1 or localhost), got {text!r}: "
+            "TCP mode serves this machine only"
+        )
+    return text.strip().lower()
+
+
 def _level(text: str) -> str:
     if text.lower() not in LOG_LEVELS:
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(LOG_LEVELS)}, got {text!r}")
@@ -26,8 +35,10 @@ def _level(text: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout (default)")
-    transport.add_argument("--tcp", action="store_true", help="listen on 127.0.0.1:PORT")
-    parser.add_argument("--host", default="127.0.0.1", help="address for --tcp (default 127.0.0.1)")
+    transport.add_argument("--tcp", action="store_true", help="listen on 127.0.0.1:PORT for exactly one client")
+    parser.add_argument(
+        "--host", type=_loopback, default="127.0.0.1", help="loopback address for --tcp (default 127.0.0.1)"
+    )
     parser.add_argument("--port", type=_port, default=2087, help="port for --tcp (default 2087)")
     parser.add_argument(
         "--log-level",

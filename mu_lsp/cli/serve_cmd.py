@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 
 from mu_lsp.server.app import create_server
 from mu_lsp.server.logs import configure_logging, resolve_level
+from mu_lsp.server.tcp import serve_one_client
 
 log = logging.getLogger("mu_lsp")
 
@@ -21,8 +23,10 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()
     editor_handler.send = server.window_log_message
     if getattr(args, "tcp", False):
-        log.info("listening on %s:%d", args.host, args.port)
-        server.start_tcp(args.host, args.port)
+        serve_one_client(server, args.host, args.port)
     else:
         server.start_io()
-    return 0
+    # The client is gone (end of input) without `exit`: leave now rather than wait in the
+    # interpreter's clean-up for threads; the worker sees its input close and leaves too.
+    logging.shutdown()
+    os._exit(0)

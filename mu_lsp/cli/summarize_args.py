@@ -5,20 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mu_lsp.cli.parser import positive_int
-from mu_lsp.config import PROVIDERS
+from mu_lsp.cli.parser import setting_type
+from mu_lsp.providers import PROVIDER_NAMES
 
-
-def _provider(text: str) -> str:
-    if text.lower() not in PROVIDERS:
-        raise argparse.ArgumentTypeError(f"expected one of {', '.join(PROVIDERS)}, got {text!r}")
-    return text.lower()
-
-
-def _url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
-    return text.rstrip("/")
+# flag -> the setting it sets in the command-line layer (the flag's type is the setting's kind)
+SETTING_FLAGS = {
+    "provider": "llm.provider",
+    "model": "llm.model",
+    "api_base": "llm.api_base",
+    "concurrency": "llm.concurrency",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show the estimate and what would be sent; call nothing",
     )
-    parser.add_argument("--provider", type=_provider, help=f"one of {', '.join(PROVIDERS)}")
-    parser.add_argument("--model", help="model name (default: the provider's default)")
-    parser.add_argument("--api-base", type=_url, metavar="URL", help="OpenAI-compatible or provider endpoint")
-    parser.add_argument("--concurrency", type=positive_int, metavar="N", help="parallel requests")
+    parser.add_argument(
+        "--provider", type=setting_type("llm.provider"), help=f"one of {', '.join(PROVIDER_NAMES)} (or auto)"
+    )
+    parser.add_argument("--model", type=setting_type("llm.model"), help="model name (default: the provider's default)")
+    parser.add_argument(
+        "--api-base", type=setting_type("llm.api_base"), metavar="URL", help="OpenAI-compatible or provider endpoint"
+    )
+    parser.add_argument("--concurrency", type=setting_type("llm.concurrency"), metavar="N", help="parallel requests")
     parser.add_argument("--no-cache", action="store_true", help="ignore cached summaries")

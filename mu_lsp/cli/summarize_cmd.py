@@ -18,13 +18,15 @@ from mu_lsp.analysis import analyze_tree_functions, parse
 from mu_lsp.analysis.model import FunctionInfo, Thresholds
 from mu_lsp.analysis.walk import discover
 from mu_lsp.cli.complexity_cmd import display_path
+from mu_lsp.cli.parser import settings_layer
+from mu_lsp.cli.summarize_args import SETTING_FLAGS
 from mu_lsp.config import ConfigProblem, Settings, load_settings
 from mu_lsp.llm.factory import create_pool
+from mu_lsp.llm.outgoing import outgoing_request
 from mu_lsp.llm.pool import LLMPool
-from mu_lsp.llm.prompts import build_messages
-from mu_lsp.llm.redact import redact_secrets
 from mu_lsp.llm.types import CostEstimate, SummarizationRequest, SummarizationResult
-from mu_lsp.summarizing import build_request
+from mu_lsp.summarizing import build_request, line_starts_of, prompt_path
+from mu_lsp.untrusted import visible_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +36,9 @@ class Job:
     request: SummarizationRequest
 
 
-def _cli_layer(args: argparse.Namespace) -> dict[str, Any]:
-    llm: dict[str, Any] = {}
-    if args.provider:
-        llm["provider"] = args.provider
-    if args.model:
-        llm["model"] = args.model
-    if args.api_base:
-        llm["api_base"] = args.api_base
-    if args.concurrency:
-        llm["concurrency"] = args.concurrency
-    return {"llm": llm} if llm else {}
-
-
 def _collect(paths: list[Path], thresholds: Thresholds, err: TextIO) -> list[Job]:
     candidates, skipped, _ = discover(paths)
+    roots = [path.resolve() if path.is_dir() else path.resolve().parent for path in paths]
     for item in skipped:
         print(f"mu-lsp: skipped {display_path(str(item.path))}: {item.reason}", file=err)
     jobs: list[Job] = []
@@ -63,9 +53,11 @@ def _collect(paths: list[Path], thresholds: Thresholds, err: TextIO) -> list[Job
             continue
         tree = parse(source, candidate.language)
         shown = display_path(str(candidate.path))
+        starts = line_starts_of(source)
         for function in analyze_tree_functions(tree, source, candidate.language):
             if function.is_complex(thresholds):
-                request = build_request(function, source, tree, candidate.path, shown)
+                named = prompt_path(candidate.path.resolve(), roots)  # as the server names it: relative
+                request = build_request(function, source, tree, candidate.path, named, starts)
                 jobs.append(Job(shown, function, request))
     jobs.sort(key=lambda j: (-j.function.cognitive, -j.function.cyclomatic, j.path, j.function.name_row))
     return jobs
@@ -77,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"mu-lsp summarize: no such file or directory: {missing[0]}", file=err)
         return 2
-    settings, problems = load_settings(Path.cwd(), [("command line", _cli_layer(args))])
+    settings, problems = load_settings(Path.cwd(), [("command line", settings_layer(args, SETTING_FLAGS))])
     if _report(problems, err):
         return 2
     thresholds = Thresholds(settings.complexity.cyclomatic, settings.complexity.cognitive)
@@ -107,11 +99,7 @@ def _run_jobs(
 ) -> int:
     requests = [job.request for job in jobs]
     estimate = pool.estimate(requests, use_cache=not args.no_cache)
-    label = (
-        "offline structural summaries"
-        if pool.provider.value == "offline"
-        else f"{pool.provider.value}/{pool.model_name}"
-    )
+    label = "offline structural summaries" if pool.provider.spec.offline else f"{pool.provider.value}/{pool.model_name}"
     print(
         f"mu-lsp: {len(jobs)} complex function{'s' if len(jobs) != 1 else ''}; {label}: {estimate.describe()}",
         file=err,
@@ -126,9 +114,7 @@ def _run_jobs(
     if not _confirmed(args, estimate, err):
         return 2
     progress = _Progress(err, pool) if err.isatty() and not args.json else None
-    results = asyncio.run(
-        pool.summarize_batch(requests, progress.update if progress else None, use_cache=not args.no_cache)
-    )
+    results = asyncio.run(_summarize(pool, requests, progress, not args.no_cache))
     if progress is not None:
         progress.finish()
     if args.json:
@@ -138,12 +124,26 @@ def _run_jobs(
         for job, result in zip(jobs, results, strict=True):
             _print_text(job, result, out)
     stats = pool.stats
+    shared = pool.cache.shared_stats()
+    from_shared = "" if shared["state"] == "off" else f" ({stats.shared_hits} from the shared store)"
+    if shared["state"] == "unavailable":
+        from_shared = f" (the shared store {shared['store']} was unavailable: {shared['reason']})"
     print(
-        f"mu-lsp: {stats.completed} summarized, {stats.cache_hits} from cache, {stats.failures} failed; "
+        f"mu-lsp: {stats.completed} summarized, {stats.cache_hits} from cache{from_shared}, {stats.failures} failed; "
         f"{stats.requests} request{'s' if stats.requests != 1 else ''}, ${stats.cost_usd:.4f}",
         file=err,
     )
     return 1 if any(not r.ok for r in results) else 0
+
+
+async def _summarize(
+    pool: LLMPool, requests: list[SummarizationRequest], progress: _Progress | None, use_cache: bool
+) -> list[SummarizationResult]:
+    try:
+        return await pool.summarize_batch(requests, progress.update if progress else None, use_cache=use_cache)
+    finally:
+        if pool.cache.shared is not None:  # its connections belong to this loop
+            await pool.cache.shared.aclose()
 
 
 def _confirmed(args: argparse.Namespace, estimate: CostEstimate, err: TextIO) -> bool:
@@ -168,8 +168,7 @@ def _confirmed(args: argparse.Namespace, estimate: CostEstimate, err: TextIO) ->
 def _print_dry_run(args: argparse.Namespace, pool: LLMPool, jobs: list[Job], out: TextIO) -> None:
     rows = []
     for job in jobs:
-        redaction = redact_secrets(job.request.body_source)
-        messages = build_messages(job.request, redaction.text)
+        outgoing = outgoing_request(job.request)
         excluded = pool.is_excluded(job.request)
         rows.append(
             {
@@ -177,8 +176,8 @@ def _print_dry_run(args: argparse.Namespace, pool: LLMPool, jobs: list[Job], out
                 "qualified_name": job.function.qualified_name,
                 "line": job.function.name_row + 1,
                 "excluded": excluded,
-                "redactions": len(redaction.findings),
-                "messages": [] if excluded or pool.provider.value == "offline" else messages,
+                "redactions": outgoing.redactions,
+                "messages": [] if excluded or pool.provider.spec.offline else outgoing.messages,
             }
         )
     if args.json:
@@ -208,7 +207,7 @@ def _row(job: Job, result: SummarizationResult) -> dict[str, Any]:
         "line": job.function.name_row + 1,
         "cyclomatic": job.function.cyclomatic,
         "cognitive": job.function.cognitive,
-        "summary": list(result.summary),
+        "summary": [visible_text(bullet) for bullet in result.summary],
         "cached": result.cached,
         "error": result.error,
         "model": result.model,
@@ -217,14 +216,14 @@ def _row(job: Job, result: SummarizationResult) -> dict[str, Any]:
 
 def _print_text(job: Job, result: SummarizationResult, out: TextIO) -> None:
     fn = job.function
-    origin = "cached" if result.cached else ("offline" if result.offline else result.model)
+    origin = "cached" if result.cached else ("offline" if result.offline else visible_text(result.model))
     out.write(
         f"{job.path}:{fn.name_row + 1}  {fn.qualified_name}  (CC {fn.cyclomatic} · cog {fn.cognitive}) [{origin}]\n"
     )
     if result.error:
-        out.write(f"  ! {result.error}\n")
+        out.write(f"  ! {visible_text(result.error)}\n")
     for bullet in result.summary:
-        out.write(f"  - {bullet}\n")
+        out.write(f"  - {visible_text(bullet)}\n")
     out.write("\n")
 
 

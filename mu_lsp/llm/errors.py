@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import os
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
-from mu_lsp.llm.redact import redact_secrets
+from mu_lsp.llm.pacing import clock_time
+from mu_lsp.llm.providers import endpoint_identity
 from mu_lsp.llm.types import ErrorKind, LLMProvider
+from mu_lsp.privacy.scrub import scrub
 
 _CONTEXT_WORDS = re.compile(
     r"context.{0,20}(length|window)|maximum context|too many tokens|prompt is too long|"
@@ -25,7 +26,6 @@ _CONTEXT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PREFIX = re.compile(r"^(litellm\.)?\w+(Error|Exception)?:\s*", re.IGNORECASE)
-_KEY_VARIABLES = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +35,7 @@ class ProviderFailure:
     retry_after: float | None
     status: int | None
     detail: str  # scrubbed provider text, for logs and bad-request messages
-
-
-def scrub(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """`text` without any configured API key and without secret-looking tokens."""
-    env = os.environ if environ is None else environ
-    for variable in _KEY_VARIABLES:
-        value = env.get(variable, "")
-        if len(value) >= 8:
-            text = text.replace(value, "<redacted>")
-    return redact_secrets(text).text
+    stalled: bool = False  # a timeout after the answer had started (not before the first token)
 
 
 def _names(error: BaseException) -> set[str]:
@@ -112,7 +103,7 @@ def classify(error: BaseException) -> ProviderFailure:
     retry_after = retry_after_seconds(error)
 
     def failure(kind: ErrorKind, retryable: bool) -> ProviderFailure:
-        return ProviderFailure(kind, retryable, retry_after, status, detail)
+        return ProviderFailure(kind, retryable, retry_after, status, detail, "StalledAnswer" in names)
 
     if "ContextWindowExceededError" in names:
         return failure(ErrorKind.CONTEXT_WINDOW, False)
@@ -128,7 +119,7 @@ def classify(error: BaseException) -> ProviderFailure:
         if _CONTEXT_WORDS.search(detail):
             return failure(ErrorKind.CONTEXT_WINDOW, False)
         return failure(ErrorKind.BAD_REQUEST, False)
-    if _looks_unreadable(detail):
+    if _looks_unreadable(detail) or "UnreadableStream" in names:
         return failure(ErrorKind.BAD_RESPONSE, True)
     if names & {
         "TypeError",
@@ -182,6 +173,29 @@ def _looks_unreadable(detail: str) -> bool:
     )
 
 
+def called(provider: LLMProvider, api_base: str | None) -> str:
+    """What was called, as a user configured it: "the model server at 127.0.0.1:8088" for an
+    `api_base`, else the provider's name."""
+    if not api_base:
+        return provider.value
+    try:
+        parts = urlparse(api_base.strip())
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return f"the model server for {provider.value}"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"the model server at {host}:{port}" if port else f"the model server at {host}"
+
+
+def rate_limited_until(provider: LLMProvider, api_base: str | None, until: float, bound: float) -> str:
+    """The provider asked to wait longer than the pool waits: fail now, say until when."""
+    return (
+        f"rate-limited by {called(provider, api_base)} until {clock_time(until)} — longer than mu-lsp "
+        f"waits ({bound:g} s); click the lens or run mu.summarizeFile to try again then"
+    )
+
+
 def describe(
     failure: ProviderFailure,
     provider: LLMProvider,
@@ -189,31 +203,41 @@ def describe(
     attempts: int,
     timeout: float,
     api_base: str | None,
+    stall_timeout: float | None = None,
 ) -> str:
-    """A plain sentence for the hover and the CLI; never contains a key."""
+    """A plain sentence for the hover and the CLI, naming what was called and what to change;
+    never contains a key. The part before the first ";" is what a lens shows."""
     name = provider.value
+    who = called(provider, api_base)
     tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
     kind = failure.kind
     if kind is ErrorKind.AUTHENTICATION:
-        variable = provider.key_variable
-        hint = f"check {variable}" if variable else f"check the API key for {api_base or name}"
+        hint = provider.spec.auth_hint.format(endpoint=endpoint_identity(api_base) or name)
         return f"authentication failed for {name}: {hint}"
     if kind is ErrorKind.RATE_LIMIT:
-        return f"rate limited by {name} {tries}; try again later or lower [llm] concurrency"
+        return f"rate-limited by {who} ({tries}); try again later or lower [llm] concurrency"
+    if kind is ErrorKind.TIMEOUT and failure.stalled:
+        return (
+            f"{who} stopped sending its answer for {stall_timeout or timeout:g} s ({tries}); "
+            "raise [llm] stall_timeout_seconds"
+        )
     if kind is ErrorKind.TIMEOUT:
-        return f"{name} did not answer within {timeout:g} s ({tries})"
+        return (
+            f"{who} did not answer within {timeout:g} s ({tries}); raise [llm] timeout_seconds, "
+            "or set [llm] concurrency to 1 if it answers one request at a time"
+        )
     if kind is ErrorKind.CONNECTION:
-        where = f" at {api_base}" if api_base else ""
+        where = f" at {endpoint_identity(api_base)}" if api_base else ""
         return f"could not connect to {name}{where} ({tries})"
     if kind is ErrorKind.SERVER:
         code = f" {failure.status}" if failure.status else ""
-        return f"{name} server error{code} ({tries})"
+        return f"{who} answered with a server error{code} ({tries})"
     if kind is ErrorKind.NOT_FOUND:
-        return f"model {model} not found at {name}: check [llm] model"
+        return f"model {model} not found at {who}: check [llm] model"
     if kind is ErrorKind.CONTEXT_WINDOW:
         return f"the function is too long for {model}'s context window"
     if kind is ErrorKind.BAD_REQUEST:
-        return f"{name} rejected the request: {failure.detail[:120] or 'bad request'}"
+        return f"{who} rejected the request: {failure.detail[:120] or 'bad request'}"
     if kind is ErrorKind.BAD_RESPONSE:
-        return f"{name} returned an unreadable response ({tries})"
-    return f"unexpected error talking to {name}: {failure.detail[:120]}"
+        return f"{who} returned an unreadable response ({tries})"
+    return f"unexpected error talking to {who}: {failure.detail[:120]}"

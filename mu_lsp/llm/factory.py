@@ -6,13 +6,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from mu_lsp.cachedir import resolve_cache_dir
+from mu_lsp.cachedir import LEGACY_STORES, SUMMARY_STORE, resolve_cache_dir
 from mu_lsp.config import CacheSettings, LLMSettings, PrivacySettings, Settings
 from mu_lsp.llm.cache import SummaryCache
-from mu_lsp.llm.pool import Backoff, CompleteFn, LLMPool, PoolConfig, resolve_concurrency
-from mu_lsp.llm.privacy import ExcludeMatcher
+from mu_lsp.llm.completion import CompleteFn
+from mu_lsp.llm.pool import Backoff, LLMPool, PoolConfig
 from mu_lsp.llm.providers import OLLAMA_DEFAULT_BASE, detect_provider, resolve_model
-from mu_lsp.llm.types import LLMProvider
+from mu_lsp.privacy.policy import PrivacyPolicy
+from mu_lsp.providers import LLMProvider
 
 
 def create_pool(
@@ -28,10 +29,11 @@ def create_pool(
     backoff: Backoff | None = None,
     complete_fn: CompleteFn | None = None,
 ) -> LLMPool:
-    """Build a pool; with no provider configured, detect one (keys, then Ollama, then offline).
+    """Build a pool; with no provider configured, detect one (`DETECTION_ORDER`: keys, then a
+    local server, then offline).
 
     `cache_base_path` overrides the cache root (else `MU_CACHE_DIR`, `[cache] dir`,
-    `~/.cache/mu-lsp`); summaries live in its `summaries/` directory.
+    `~/.cache/mu-lsp`); summaries live in its `summaries-v2/` store.
     """
     if isinstance(config, Settings):
         settings = config
@@ -49,20 +51,32 @@ def create_pool(
     else:
         provider = detect_provider(env, ollama_base, probe_ollama=probe_ollama)
     api_base = llm.api_base
-    if provider is LLMProvider.OLLAMA and not api_base:
-        api_base = ollama_base
+    if provider.spec.probe_path is not None and not api_base:
+        api_base = ollama_base  # a local server's address is its base URL setting
     model = resolve_model(provider, llm.model, api_base)
     pool_config = PoolConfig(
         provider=provider,
         model=model,
         api_base=api_base,
         timeout_seconds=llm.timeout_seconds,
+        stall_timeout_seconds=llm.stall_timeout_seconds,
         max_retries=llm.max_retries,
-        concurrency=resolve_concurrency(provider, llm.concurrency),
+        concurrency=llm.concurrency,
         max_session_cost_usd=llm.max_session_cost_usd,
-        exclude=ExcludeMatcher.from_patterns(privacy.exclude),
+        privacy=PrivacyPolicy.from_settings(privacy.exclude, privacy.use_default_excludes),
         workspace_root=workspace_root,
     )
+    shared = None
+    if cache_config.shared and use_disk_cache and provider.spec.stores_summaries:
+        from mu_lsp.llm.shared import SharedStore, shared_config
+
+        store = shared_config(cache_config.shared, cache_config.shared_timeout_ms, env, llm.timeout_seconds)
+        shared = SharedStore(store)
     root = cache_base_path if cache_base_path is not None else resolve_cache_dir(cache_config.dir)
-    cache = SummaryCache(root / "summaries" if use_disk_cache else None, cache_config.size_limit_mb)
+    cache = SummaryCache(
+        root / SUMMARY_STORE if use_disk_cache else None,
+        cache_config.size_limit_mb,
+        legacy=(root / LEGACY_STORES[0],),
+        shared=shared,
+    )
     return LLMPool(pool_config, cache, backoff=backoff, complete_fn=complete_fn, environ=env)

@@ -1,13 +1,17 @@
 """LLMPool: batch summarization with one shared limiter, de-duplication, retries and a budget.
 
-Improvements over the seed design:
-* one concurrency limiter per pool, shared by every call (not one per batch), clamped to 10
-  for API providers;
+Every provider takes the same path; only the completion step differs (`CompletionBackend`:
+LiteLLM, or the offline structural summarizer), and what differs between providers (key,
+price, default concurrency, whether summaries are stored) comes from the provider table.
+* one concurrency limiter per pool, shared by every call (not one per batch), clamped to 10;
 * N concurrent requests with the same cache key make one provider call;
 * retries live here only (LiteLLM's and the SDKs' are off): rate limits back off 2, 4, 8 ...
-  capped at 60 s with jitter, honoring Retry-After; timeouts, 5xx and connection errors
-  retry up to `max_retries`; authentication, bad request, not found and context-window
-  errors never retry;
+  capped at 60 s with jitter, or wait the Retry-After asked for, up to a bound (`pacing`);
+  every wait happens outside the concurrency slot, so other functions go on meanwhile, and
+  `on_waiting` tells the editor; timeouts, 5xx and connection errors retry up to
+  `max_retries`; authentication, bad request, not found and context-window errors never retry;
+* an answer with nothing usable in it is asked again once, with `stricter()` messages;
+* a loopback endpoint starts at concurrency 1 and adapts (`pacing.AdaptiveLimiter`);
 * a session budget stops new paid calls once reached;
 * requests can be cancelled while queued or running;
 * secrets are redacted and excluded files refused before anything is sent.
@@ -19,20 +23,22 @@ import asyncio
 import functools
 import logging
 import os
-import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mu_lsp.llm.cache import CachedSummary, SummaryCache, cache_key
+from mu_lsp.llm.completion import MAX_ANSWER_CHARS, Call, CompleteFn, CompletionBackend, too_long
 from mu_lsp.llm.cost import estimate_cost
-from mu_lsp.llm.errors import ProviderFailure, classify, describe
-from mu_lsp.llm.offline import summarize_offline
-from mu_lsp.llm.privacy import ExcludeMatcher
-from mu_lsp.llm.prompts import UnparseableAnswer, build_messages, parse_summary
-from mu_lsp.llm.providers import ModelConfig, is_local_url
-from mu_lsp.llm.redact import redact_secrets
-from mu_lsp.llm.transport import Completion, complete
+from mu_lsp.llm.errors import classify, describe, rate_limited_until
+from mu_lsp.llm.outgoing import OutgoingRequest, outgoing_request
+from mu_lsp.llm.pacing import MAX_RETRY_AFTER_SECONDS, AdaptiveLimiter, Backoff
+from mu_lsp.llm.prompts import UnparseableAnswer, parse_summary, stricter
+from mu_lsp.llm.providers import ModelConfig, api_key_for, endpoint_identity, is_local_url
+from mu_lsp.llm.spending import Spending
+from mu_lsp.llm.structural import StructuralBackend
+from mu_lsp.llm.transport import LiteLLMBackend
 from mu_lsp.llm.types import (
     CostEstimate,
     ErrorKind,
@@ -41,35 +47,18 @@ from mu_lsp.llm.types import (
     SummarizationRequest,
     SummarizationResult,
 )
+from mu_lsp.privacy.policy import PrivacyPolicy
+from mu_lsp.privacy.scrub import scrub
+from mu_lsp.providers import MAX_CONCURRENCY, Backend
 
 log = logging.getLogger(__name__)
 
-MAX_API_CONCURRENCY = 10
-DEFAULT_CONCURRENCY = 5
-DEFAULT_OLLAMA_CONCURRENCY = 2
+__all__ = ["MAX_ANSWER_CHARS", "Backoff", "LLMPool", "PoolConfig", "backend_for"]
+
 EXTRA_RATE_LIMIT_RETRIES = 3
-# 1-3 short bullets are a few hundred characters; an answer this long is broken, not a summary.
-MAX_ANSWER_CHARS = 20_000
-# Budgeting a model whose price is unknown: assume an expensive tier, so the budget still binds.
-UNKNOWN_PRICE_PER_MILLION = (15.0, 75.0)
-
-CompleteFn = Callable[[ModelConfig, list[dict[str, str]], str | None, str | None, float], Awaitable[Completion]]
+NOTHING_SENT = OutgoingRequest([], 0)
 ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Delays between attempts: base * 2**n, capped, times a jitter in [1, 1 + jitter]."""
-
-    base: float = 2.0
-    cap: float = 60.0
-    jitter: float = 0.25
-
-    def delay(self, retry: int, retry_after: float | None) -> float:
-        spread = 1.0 + random.random() * self.jitter
-        if retry_after is not None:
-            return float(min(self.cap, retry_after * spread)) if retry_after > 0 else 0.0
-        return float(min(self.cap, self.base * (2.0**retry) * spread))
+WaitingCallback = Callable[[SummarizationRequest, float], None]  # (request, until epoch; 0: done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +66,12 @@ class PoolConfig:
     provider: LLMProvider
     model: ModelConfig
     api_base: str | None = None
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 60.0  # until the first token
+    stall_timeout_seconds: float = 30.0  # silence between chunks once the answer started
     max_retries: int = 2
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int | None = None  # None: the provider's default
     max_session_cost_usd: float = 1.0
-    exclude: ExcludeMatcher = field(default_factory=lambda: ExcludeMatcher.from_patterns(()))
+    privacy: PrivacyPolicy = field(default_factory=lambda: PrivacyPolicy.from_settings(()))
     workspace_root: Path | None = None
 
 
@@ -100,24 +90,32 @@ class LLMPool:
         backoff: Backoff | None = None,
         complete_fn: CompleteFn | None = None,
         environ: Mapping[str, str] | None = None,
+        backend: CompletionBackend | None = None,
     ) -> None:
+        """`backend` defaults to the provider's (the table's `backend`); `complete_fn` replaces
+        LiteLLM's call in the LiteLLM backend."""
         self.warnings: list[str] = []
-        concurrency = max(1, config.concurrency)
-        if concurrency > MAX_API_CONCURRENCY:
+        self._spec = config.provider.spec
+        explicit = config.concurrency is not None
+        concurrency = max(1, self._spec.concurrency if config.concurrency is None else config.concurrency)
+        if concurrency > MAX_CONCURRENCY:
             self.warnings.append(
-                f"[llm] concurrency {concurrency} is above the maximum of {MAX_API_CONCURRENCY}; "
-                f"using {MAX_API_CONCURRENCY}"
+                f"[llm] concurrency {concurrency} is above the maximum of {MAX_CONCURRENCY}; using {MAX_CONCURRENCY}"
             )
-            concurrency = MAX_API_CONCURRENCY
+            concurrency = MAX_CONCURRENCY
         self.config = replace(config, concurrency=concurrency)
         self.cache = cache
         self.stats = LLMStats()
         self._backoff = backoff or Backoff()
-        self._complete = complete_fn or complete
+        self._backend = backend or backend_for(config.provider, complete_fn)
         self._environ = os.environ if environ is None else environ
-        self._limiter = asyncio.Semaphore(concurrency)
+        # A server on this machine usually answers one request at a time: start there, adapt.
+        adaptive = not explicit and self._backend.remote and is_local_url(config.api_base)
+        self._limiter = AdaptiveLimiter(1 if adaptive else concurrency, concurrency, adaptive)
+        self.on_waiting: WaitingCallback | None = None
         self._flights: dict[str, _Flight] = {}
-        self._budget_spent = 0.0
+        self._endpoint = endpoint_identity(config.api_base)
+        self._spending = Spending(self.stats)
         for warning in self.warnings:
             log.warning("%s", warning)
 
@@ -132,18 +130,32 @@ class LLMPool:
         return self.config.model.name
 
     @property
+    def budget_spent(self) -> float:
+        """What the budget has counted this session (unknown prices at an expensive rate)."""
+        return self._spending.spent
+
+    def resume_spending(self, spent_usd: float) -> None:
+        """Carry the session's spend into a new pool: a restart or a new setting must not
+        reset the budget."""
+        self._spending.resume(spent_usd)
+
+    @property
     def budget_reached(self) -> bool:
-        return self.config.provider.is_paid and self._budget_spent >= self.config.max_session_cost_usd
+        return self._spec.paid and self._spending.reached(self.config.max_session_cost_usd)
 
     def key_for(self, request: SummarizationRequest) -> str:
-        return cache_key(request.content_hash, request.language, self.provider.value, self.model_name)
+        return cache_key(request.content_hash, request.language, self.provider.value, self.model_name, self._endpoint)
 
     def is_excluded(self, request: SummarizationRequest) -> bool:
-        return bool(request.path) and self.config.exclude.is_excluded(request.path or "", self.config.workspace_root)
+        return bool(request.path) and self.config.privacy.is_excluded(request.path or "", self.config.workspace_root)
 
     def estimate(self, requests: Sequence[SummarizationRequest], use_cache: bool = True) -> CostEstimate:
         """Blocking estimate (reads the disk cache): call it off the event loop."""
-        sendable = [r for r in requests if not self.is_excluded(r)]
+        verdicts: dict[str | None, bool] = {}  # per file, not per function: it resolves the path
+        for r in requests:
+            if r.path not in verdicts:
+                verdicts[r.path] = self.is_excluded(r)
+        sendable = [r for r in requests if not verdicts[r.path]]
         return estimate_cost(
             sendable,
             self.model_name,
@@ -170,13 +182,9 @@ class LLMPool:
         if self.is_excluded(request):
             return self._failure(request, key, ErrorKind.EXCLUDED, "not sent: the file matches [privacy] exclude")
         if use_cache:
-            entry, level = await self.cache.get(key)
+            entry, source = await self.cache.get(key, disk=self._spec.stores_summaries)
             if entry is not None:
-                self.stats.cache_hits += 1
-                if level == "memory":
-                    self.stats.memory_hits += 1
-                else:
-                    self.stats.disk_hits += 1
+                self.stats.hit(source)
                 return self._from_cache(request, key, entry)
         flight = self._flights.get(key)
         if flight is None:
@@ -246,117 +254,133 @@ class LLMPool:
             cached=True,
             model=entry.model or self.model_name,
             provider=entry.provider or self.provider.value,
-            offline=self.provider is LLMProvider.OFFLINE,
+            offline=self._spec.offline,
             cost_usd=0.0,
             cache_key=key,
         )
 
-    def _failure(self, request: SummarizationRequest, key: str, kind: ErrorKind, message: str) -> SummarizationResult:
+    def _failure(
+        self,
+        request: SummarizationRequest,
+        key: str,
+        kind: ErrorKind,
+        message: str,
+        retry_at: float | None = None,
+    ) -> SummarizationResult:
         self.stats.failures += 1
         self.stats.errors_by_kind[kind.value] = self.stats.errors_by_kind.get(kind.value, 0) + 1
         return SummarizationResult(
             function_name=request.function_name,
-            error=message,
+            error=scrub(message),
             error_kind=kind,
             model=self.model_name,
             provider=self.provider.value,
-            offline=self.provider is LLMProvider.OFFLINE,
+            offline=self._spec.offline,
             cache_key=key,
+            retry_at=retry_at,
         )
 
     async def _produce(
         self, request: SummarizationRequest, key: str, override_budget: bool = False
     ) -> SummarizationResult:
-        if self.provider is LLMProvider.OFFLINE:
-            return await self._offline(request, key)
-        redaction = redact_secrets(request.body_source)
-        messages = build_messages(
-            replace(request, hot_spots=tuple(redact_secrets(h).text for h in request.hot_spots)),
-            redaction.text,
-        )
-        api_key = self._api_key()
-        if self.provider.is_paid and not api_key and not is_local_url(self.config.api_base):
-            variable = self.provider.key_variable or "the API key"
+        outgoing = outgoing_request(request) if self._backend.remote else NOTHING_SENT
+        api_key = api_key_for(self._spec, self._environ, self.config.api_base)
+        if self._spec.paid and not api_key and not is_local_url(self.config.api_base):
+            variable = self._spec.key_variable or "the API key"
             return self._failure(
                 request,
                 key,
                 ErrorKind.AUTHENTICATION,
                 f"no API key for {self.provider.value}: set {variable}",
             )
-        async with self._limiter:
-            result = await self._attempts(request, key, messages, api_key, len(redaction.findings), override_budget)
+        result = await self._attempts(request, key, outgoing, api_key, override_budget)
         if result.ok:
             # Stored before the result is handed out (a summary that was reported is never
             # lost), but after the slot is released (the next call does not wait on the disk).
             await self.cache.set(
                 key,
                 CachedSummary(result.summary, result.model, result.provider, result.input_tokens, result.output_tokens),
+                disk=self._spec.stores_summaries,
             )
+        else:  # teammates waiting on our in-flight marker ask for themselves
+            await self.cache.abandon(key)
         return result
 
     async def _attempts(
         self,
         request: SummarizationRequest,
         key: str,
-        messages: list[dict[str, str]],
+        outgoing: OutgoingRequest,
         api_key: str | None,
-        redactions: int,
         override_budget: bool = False,
     ) -> SummarizationResult:
         config = self.config
+        call = Call(
+            request,
+            outgoing.messages,
+            config.model,
+            config.api_base,
+            api_key,
+            config.timeout_seconds,
+            config.stall_timeout_seconds,
+        )
         retries = 0
         attempts = 0
+        strict = False
         while True:
-            if self.budget_reached and not (override_budget and attempts == 0):
-                return self._failure(
-                    request,
-                    key,
-                    ErrorKind.BUDGET,
-                    f"session budget of ${config.max_session_cost_usd:.2f} reached "
-                    f"(${self._budget_spent:.4f} spent): raise [llm] max_session_cost_usd to continue",
-                )
-            attempts += 1
-            self.stats.requests += 1
             try:
-                completion = await self._complete(
-                    config.model, messages, config.api_base, api_key, config.timeout_seconds
-                )
+                async with self._limiter.slot():  # held for the call only: every wait is outside it
+                    # The budget is read with the slot held: a call queued behind a paid one sees it.
+                    if self.budget_reached and not (override_budget and attempts == 0):
+                        budget = self._spending.message(self.config.max_session_cost_usd)
+                        return self._failure(request, key, ErrorKind.BUDGET, budget)
+                    attempts += 1
+                    self.stats.requests += self._backend.remote
+                    completion = await self._backend.complete(call)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 failure = classify(error)
                 log.debug(
-                    "attempt %d for %s failed: %s (%s)",
-                    attempts,
-                    request.function_name,
-                    failure.kind,
-                    failure.detail,
+                    "attempt %d for %s failed: %s (%s)", attempts, request.function_name, failure.kind, failure.detail
                 )
-                limit = config.max_retries + (EXTRA_RATE_LIMIT_RETRIES if failure.kind is ErrorKind.RATE_LIMIT else 0)
+                if failure.kind is ErrorKind.TIMEOUT:
+                    self._limiter.timed_out()
+                rate_limited = failure.kind is ErrorKind.RATE_LIMIT
+                asked = failure.retry_after if rate_limited else None
+                if asked is not None and asked > MAX_RETRY_AFTER_SECONDS:
+                    until = time.time() + asked
+                    message = rate_limited_until(self.provider, config.api_base, until, MAX_RETRY_AFTER_SECONDS)
+                    return self._failure(request, key, ErrorKind.RATE_LIMIT, message, retry_at=until)
+                limit = config.max_retries + (EXTRA_RATE_LIMIT_RETRIES if rate_limited else 0)
                 if failure.retryable and retries < limit:
-                    await asyncio.sleep(
-                        self._backoff.delay(
-                            retries,
-                            failure.retry_after if failure.kind is ErrorKind.RATE_LIMIT else None,
-                        )
-                    )
+                    await self._wait(request, self._backoff.delay(retries, asked), rate_limited)
                     retries += 1
                     self.stats.retries += 1
                     continue
-                return self._provider_failure(request, key, failure, attempts)
-            cost = self._account(completion)
-            if len(completion.text) > MAX_ANSWER_CHARS:
-                size = (
-                    f"{len(completion.text) / 1e6:.1f} MB"
-                    if len(completion.text) >= 1e5
-                    else f"{len(completion.text):,} characters"
+                message = describe(
+                    failure,
+                    self.provider,
+                    self.model_name,
+                    attempts,
+                    config.timeout_seconds,
+                    config.api_base,
+                    config.stall_timeout_seconds,
                 )
-                return self._failure(
-                    request, key, ErrorKind.BAD_RESPONSE, f"the model's answer was implausibly long ({size}); not used"
-                )
+                return self._failure(request, key, failure.kind, message)
+            self._limiter.answered(completion.first_token_seconds)
+            cost = self._spending.account(completion, self.config.model)
+            oversized = too_long(completion.text)
+            if oversized is not None:
+                return self._failure(request, key, ErrorKind.BAD_RESPONSE, oversized)
             try:
-                bullets = parse_summary(completion.text)
+                bullets = completion.bullets or parse_summary(completion.text)
             except UnparseableAnswer as error:
+                if not strict and self._backend.remote:
+                    strict = True  # once: a model that cannot follow the format twice will not
+                    self.stats.strict_retries += 1
+                    call = replace(call, messages=stricter(call.messages))
+                    continue
                 return self._failure(request, key, ErrorKind.BAD_RESPONSE, f"{error} ({self.model_name})")
             self.stats.completed += 1
             return SummarizationResult(
@@ -364,72 +388,29 @@ class LLMPool:
                 summary=tuple(bullets),
                 model=self.model_name,
                 provider=self.provider.value,
+                offline=self._spec.offline,
                 input_tokens=completion.input_tokens,
                 output_tokens=completion.output_tokens,
                 cost_usd=cost,
-                redactions=redactions,
+                redactions=outgoing.redactions,
                 cache_key=key,
             )
 
-    def _provider_failure(
-        self, request: SummarizationRequest, key: str, failure: ProviderFailure, attempts: int
-    ) -> SummarizationResult:
-        message = describe(
-            failure,
-            self.provider,
-            self.model_name,
-            attempts,
-            self.config.timeout_seconds,
-            self.config.api_base,
-        )
-        return self._failure(request, key, failure.kind, message)
-
-    def _account(self, completion: Completion) -> float | None:
-        stats = self.stats
-        stats.input_tokens += completion.input_tokens
-        stats.output_tokens += completion.output_tokens
-        cost = self.config.model.cost(completion.input_tokens, completion.output_tokens)
-        if cost is None:
-            stats.unknown_cost_calls += 1
-            price_in, price_out = UNKNOWN_PRICE_PER_MILLION
-            self._budget_spent += (completion.input_tokens * price_in + completion.output_tokens * price_out) / 1e6
-        else:
-            stats.cost_usd += cost
-            self._budget_spent += cost
-        return cost
-
-    def _api_key(self) -> str | None:
-        variable = self.provider.key_variable
-        if variable is None:
-            return None
-        value = self._environ.get(variable, "").strip()
-        if value:
-            return value
-        if is_local_url(self.config.api_base):
-            return "no-key-needed"  # local OpenAI-compatible servers accept any key
-        return None
-
-    async def _offline(self, request: SummarizationRequest, key: str) -> SummarizationResult:
-        entry = self.cache.get_memory(key)
-        if entry is None:
-            bullets = await asyncio.to_thread(
-                summarize_offline, request.body_source, request.language, request.function_name
-            )
-            entry = CachedSummary(tuple(bullets), self.model_name, self.provider.value)
-            self.cache.remember(key, entry)
-        self.stats.completed += 1
-        return SummarizationResult(
-            function_name=request.function_name,
-            summary=entry.summary,
-            model=self.model_name,
-            provider=self.provider.value,
-            offline=True,
-            cost_usd=0.0,
-            cache_key=key,
-        )
+    async def _wait(self, request: SummarizationRequest, delay: float, rate_limited: bool) -> None:
+        """Sleep before the next attempt, outside the concurrency slot; a rate limit's wait is
+        announced (`on_waiting`), so the editor can say until when."""
+        notify = self.on_waiting if rate_limited and delay > 0 else None
+        if notify is not None:
+            notify(request, time.time() + delay)
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            if notify is not None:
+                notify(request, 0.0)
 
 
-def resolve_concurrency(provider: LLMProvider, configured: int | None) -> int:
-    if configured is not None:
-        return configured
-    return DEFAULT_OLLAMA_CONCURRENCY if provider is LLMProvider.OLLAMA else DEFAULT_CONCURRENCY
+def backend_for(provider: LLMProvider, complete_fn: CompleteFn | None = None) -> CompletionBackend:
+    """The backend the provider table names for `provider`."""
+    if provider.spec.backend is Backend.STRUCTURAL:
+        return StructuralBackend()
+    return LiteLLMBackend(complete_fn)

@@ -1,36 +1,61 @@
-"""The summary prompt and the parsing of answers.
+"""The summary prompt: three labelled lines (`Does:` / `Uses:` / `Effects:`), little else.
+
+Why this shape: small models ignore "1 to 3 bullets" (real answers had 4-13) and put raises
+and side effects last, where a 3-bullet cut drops them; asked for three labelled lines they
+answer with exactly those, and the effects line carries the raises and writes. The fixed
+part of the prompt (everything but the body) stays under ~120 tokens: no signature (it is
+the body's first line), no complexity figures and no hot-spot lines (models echoed them as
+bullets, some with false claims). `benchmarks/bench_quality.py` measures both.
 
 Bump `PROMPT_VERSION` whenever the prompt or the parsing changes: it is part of every cache
-key, so old summaries are not mixed with new ones.
+key, so old summaries are not mixed with new ones. Parsing lives in `mu_lsp.llm.answers`.
 """
 
 from __future__ import annotations
 
 import re
 
+from mu_lsp.llm.answers import MAX_BULLET_CHARS, MAX_BULLETS, UnparseableAnswer, parse_summary
 from mu_lsp.llm.types import SummarizationRequest
 
-PROMPT_VERSION = "mu-3"
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "MAX_BODY_TOKENS",
+    "MAX_BULLETS",
+    "MAX_BULLET_CHARS",
+    "PROMPT_VERSION",
+    "STRICT_INSTRUCTION",
+    "SYSTEM_PROMPT",
+    "UnparseableAnswer",
+    "build_messages",
+    "fence_for",
+    "parse_summary",
+    "stricter",
+    "truncate_body",
+]
+
+PROMPT_VERSION = "mu-4"
 MAX_BODY_TOKENS = 3000
 CHARS_PER_TOKEN = 4
-MAX_BULLETS = 3
-MAX_BULLET_CHARS = 220
+# Names and contexts are the only variable part of the fixed overhead: capped, so it stays fixed.
+MAX_NAME_CHARS = 60
+MAX_CONTEXT_CHARS = 60
 
 SYSTEM_PROMPT = (
-    "You explain source code to a developer who is reading it for the first time. "
-    "Answer with 1 to 3 short bullet points, each starting with '- ', and nothing else: "
-    "no heading, no preamble, no code."
+    "You summarize code. Reply with exactly 3 lines, no other text:\n"
+    "Does: <what it does and what it returns>\n"
+    "Uses: <the key calls or types>\n"
+    "Effects: <what it changes, writes, raises or throws; or none>\n"
+    "At most 25 words each; name real identifiers."
 )
+# After the code: small models follow the format better when it is repeated last.
+_CUE = "Reply with the Does:, Uses: and Effects: lines."
 
-_INSTRUCTIONS = (
-    "Summarize this function in 1-3 bullets of at most 20 words each: what it does, its key "
-    "dependencies (what it calls or relies on), and its side effects (state it changes, I/O). "
-    "Mention a hot spot only if it explains the complexity."
+# Appended to the user message when an answer could not be used (the pool retries once).
+STRICT_INSTRUCTION = (
+    "Your previous answer could not be used. Reply with only the 3 lines Does:, Uses: and "
+    "Effects:, plain text, no list markers, no code."
 )
-
-
-class UnparseableAnswer(ValueError):
-    """The model's answer holds no usable bullet points."""
 
 
 def fence_for(body: str) -> str:
@@ -67,65 +92,38 @@ def truncate_body(body: str, max_tokens: int = MAX_BODY_TOKENS) -> tuple[str, bo
     return "".join(head) + marker + "".join(tail), True
 
 
-def build_messages(request: SummarizationRequest, body: str) -> list[dict[str, str]]:
-    """Chat messages for one request; `body` is the (already redacted) source to send."""
+def _one_line(text: str, limit: int, keep_tail: bool = False) -> str:
+    """Whitespace collapsed (a name cannot smuggle in extra prompt lines) and capped."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return "…" + text[-(limit - 1) :] if keep_tail else text[: limit - 1] + "…"
+
+
+def build_messages(request: SummarizationRequest, body: str, *, strict: bool = False) -> list[dict[str, str]]:
+    """Chat messages for one request; `body` is the (already redacted) source to send.
+
+    `strict=True` is the retry after an unusable answer: the same prompt plus
+    `STRICT_INSTRUCTION`. Signature, complexity and hot spots of the request are not sent
+    (see the module docstring); the context (relative path, enclosing class) is.
+    """
     text, _ = truncate_body(body)
     fence = fence_for(text)
-    lines = [
-        f"Language: {request.language}",
-        f"Function: {request.function_name}",
-    ]
-    if request.context:
-        lines.append(f"Context: {request.context}")
-    if request.signature:
-        lines.append(f"Signature: {request.signature.strip()}")
-    if request.cyclomatic or request.cognitive:
-        lines.append(f"Complexity: cyclomatic {request.cyclomatic}, cognitive {request.cognitive}")
-    if request.hot_spots:
-        lines.append("Hot spots (lines adding most to cognitive complexity):")
-        lines.extend(f"- {spot}" for spot in request.hot_spots[:5])
-    lines.extend(["Source:", f"{fence}{request.language}", text.rstrip("\n"), fence, "", _INSTRUCTIONS])
-    return [
+    # The name in backticks, not as a "Function: x" line: models copied that line as a label.
+    name = _one_line(request.function_name, MAX_NAME_CHARS).replace("`", "")
+    where = f" in {_one_line(request.context, MAX_CONTEXT_CHARS, keep_tail=True)}" if request.context.strip() else ""
+    language = re.sub(r"[^a-z0-9+#-]", "", request.language.lower())
+    lines = [f"`{name}`{where}:", f"{fence}{language}", text.rstrip("\n"), fence, _CUE]
+    messages = [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": "\n".join(lines)},
     ]
+    return stricter(messages) if strict else messages
 
 
-_BULLET = re.compile(r"^\s{0,3}(?:[-*•‣▪–—]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
-_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
-_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
-_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
-_INLINE_CODE_SPACES = re.compile(r"\s+")
-
-
-def _clean(text: str) -> str:
-    text = _BOLD.sub(r"\2", text)
-    text = _ITALIC.sub(r"\1", text)
-    text = _INLINE_CODE_SPACES.sub(" ", text).strip()
-    if len(text) > MAX_BULLET_CHARS:
-        text = text[: MAX_BULLET_CHARS - 1].rstrip() + "…"
-    return text
-
-
-def parse_summary(answer: str | None) -> list[str]:
-    """1-3 bullets from a model's answer.
-
-    Accepts `-`, `*`, `•`, `1.`, `1)` lists, a preamble ("Here is ..."), surrounding code
-    fences and bold. Raises `UnparseableAnswer` when nothing list-like is there: prose or
-    an empty answer is an error, never a summary.
-    """
-    if answer is None or not answer.strip():
-        raise UnparseableAnswer("the model returned an empty answer")
-    bullets: list[str] = []
-    for line in answer.replace("\r\n", "\n").split("\n"):
-        if _FENCE_LINE.match(line):
-            continue
-        match = _BULLET.match(line)
-        if match is None:
-            continue
-        cleaned = _clean(match.group("text"))
-        if cleaned:
-            bullets.append(cleaned)
-    if not bullets:
-        raise UnparseableAnswer("the model's answer had no bullet points")
-    return bullets[:MAX_BULLETS]
+def stricter(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The retry prompt from already-built messages: the pool need not keep the request around."""
+    if not messages or STRICT_INSTRUCTION in messages[-1]["content"]:
+        return [dict(m) for m in messages]
+    *rest, last = messages
+    return [*(dict(m) for m in rest), {**last, "content": f"{last['content']}\n\n{STRICT_INSTRUCTION}"}]

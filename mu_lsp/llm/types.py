@@ -1,4 +1,7 @@
-"""Boundary types of the LLM layer (names kept from the seed design)."""
+"""Boundary types of the LLM layer: what goes into the pool, what comes out, and why it failed.
+
+`LLMProvider` lives with the provider table (`mu_lsp.providers`) and is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,16 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mu_lsp.providers import LLMProvider
 
-class LLMProvider(StrEnum):
-    ANTHROPIC = "anthropic"
-    OPENAI = "openai"
-    OLLAMA = "ollama"
-    OPENROUTER = "openrouter"
-    OFFLINE = "offline"
-
-    @property
-    def is_paid(self) -> bool:
-        return self not in (LLMProvider.OLLAMA, LLMProvider.OFFLINE)
-
-    @property
-    def key_variable(self) -> str | None:
-        """The environment variable holding this provider's API key."""
-        return {
-            LLMProvider.ANTHROPIC: "ANTHROPIC_API_KEY",
-            LLMProvider.OPENAI: "OPENAI_API_KEY",
-            LLMProvider.OPENROUTER: "OPENROUTER_API_KEY",
-        }.get(self)
+__all__ = [
+    "CostEstimate",
+    "ErrorKind",
+    "LLMProvider",
+    "LLMStats",
+    "SummarizationRequest",
+    "SummarizationResult",
+]
 
 
 class ErrorKind(StrEnum):
@@ -43,6 +36,7 @@ class ErrorKind(StrEnum):
     BUDGET = "budget"
     EXCLUDED = "excluded"
     CANCELLED = "cancelled"
+    UNAVAILABLE = "unavailable"  # the summarizer process cannot start
     INTERNAL = "internal"
 
 
@@ -88,6 +82,7 @@ class SummarizationResult:
     cost_usd: float | None = 0.0  # None: the price of this model is unknown
     redactions: int = 0
     cache_key: str = ""
+    retry_at: float | None = None  # rate-limited for longer than the pool waits: until when (epoch)
 
     @property
     def ok(self) -> bool:
@@ -125,9 +120,8 @@ class LLMStats:
 
     requests: int = 0  # HTTP calls made (retries included)
     completed: int = 0  # summaries produced by a provider call
-    cache_hits: int = 0
-    memory_hits: int = 0
-    disk_hits: int = 0
+    cache_hits: int = 0  # from memory, disk or the team's shared store
+    shared_hits: int = 0  # of which from the shared store
     deduplicated: int = 0
     failures: int = 0
     retries: int = 0
@@ -135,13 +129,21 @@ class LLMStats:
     output_tokens: int = 0
     cost_usd: float = 0.0
     unknown_cost_calls: int = 0
+    strict_retries: int = 0  # unusable answers asked again with the stricter prompt (also in `requests`)
+    estimated_usage_calls: int = 0  # answers whose tokens were counted from characters, not reported
     errors_by_kind: dict[str, int] = field(default_factory=dict)
+
+    def hit(self, source: str) -> None:
+        """A summary from a cache (`source`: "memory", "disk" or "shared")."""
+        self.cache_hits += 1
+        self.shared_hits += source == "shared"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "requests": self.requests,
             "completed": self.completed,
             "cacheHits": self.cache_hits,
+            "sharedHits": self.shared_hits,
             "deduplicated": self.deduplicated,
             "failures": self.failures,
             "retries": self.retries,
@@ -149,5 +151,7 @@ class LLMStats:
             "outputTokens": self.output_tokens,
             "costUsd": round(self.cost_usd, 6),
             "unknownCostCalls": self.unknown_cost_calls,
+            "strictRetries": self.strict_retries,
+            "estimatedUsageCalls": self.estimated_usage_calls,
             "errorsByKind": dict(self.errors_by_kind),
         }

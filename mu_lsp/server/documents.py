@@ -20,8 +20,8 @@ import tree_sitter as ts
 from mu_lsp.analysis import analyze_tree_functions, parse
 from mu_lsp.analysis.hashing import function_hash
 from mu_lsp.analysis.languages import LANGUAGES
-from mu_lsp.analysis.model import FunctionInfo
-from mu_lsp.analysis.parse import TextEdit
+from mu_lsp.analysis.model import FunctionInfo, FunctionKey, assign_keys
+from mu_lsp.analysis.parsing import TextEdit
 from mu_lsp.analysis.rules import rules_for
 from mu_lsp.server.text import Encoding, PositionError, TextBuffer
 
@@ -57,10 +57,19 @@ class Document:
     buffer: TextBuffer
     _tree: ts.Tree
     _functions: list[FunctionInfo] = field(default_factory=list)
-    hashes: dict[int, str] = field(default_factory=dict)  # id(function) -> structural hash
+    revision: int = 0  # counts applied changes: some clients never bump `version`
     _dirty: tuple[int, int] | None = None  # edited byte range (current coordinates) not yet re-analysed
     _stale: list[FunctionInfo] = field(default_factory=list)
-    _touched: set[int] = field(default_factory=set)  # ids of functions re-analysed since the last take
+    _touched: set[FunctionKey] = field(default_factory=set)  # keys re-analysed since the last take
+    _by_key: dict[FunctionKey, FunctionInfo] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        """Keys are assigned once per (re-)analysis, never per request."""
+        assign_keys(self._functions)
+        self._by_key = {f.key: f for f in self._functions}
 
     @property
     def tree(self) -> ts.Tree:
@@ -76,8 +85,8 @@ class Document:
     def pending(self) -> bool:
         return self._dirty is not None
 
-    def take_touched(self) -> set[int]:
-        """Ids of functions re-analysed since the last call (the server cancels their stale work)."""
+    def take_touched(self) -> set[FunctionKey]:
+        """Keys of functions re-analysed since the last call (the server cancels their stale work)."""
         self.flush()
         touched, self._touched = self._touched, set()
         return touched
@@ -108,15 +117,16 @@ class Document:
                 raise PositionError(f"range end {end_line}:{end_char} before start {start_line}:{start_char}")
             self._splice(start, end, change.text.encode("utf-8", "surrogatepass"))
         self.version = version
+        self.revision += 1
 
     def _replace_all(self, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
         self.buffer = TextBuffer(data)
         self._tree = parse(data, self.language)
         self._functions = analyze_tree_functions(self._tree, data, self.language)
+        self._index()
         self._dirty, self._stale = None, []
-        self.hashes.clear()
-        self._touched = {id(f) for f in self._functions}
+        self._touched = {f.key for f in self._functions}
 
     def _splice(self, start: int, end: int, text: bytes) -> None:
         edit = self.buffer.replace(start, end, text)
@@ -171,7 +181,7 @@ class Document:
                 stale.append(function)
         return stale
 
-    def _reanalyse(self, low: int, high: int, stale: list[FunctionInfo]) -> set[int]:
+    def _reanalyse(self, low: int, high: int, stale: list[FunctionInfo]) -> set[FunctionKey]:
         for _ in range(3):  # widen until stable: old and new definitions around the edit
             before = (low, high)
             low, high = self._widen(low, high)
@@ -190,15 +200,14 @@ class Document:
         removed += functions[first:last]
         removed += [f for f in functions[last:] if id(f) in stale_ids]
         removed_ids = {id(f) for f in removed}
-        for function in removed:
-            self.hashes.pop(id(function), None)
         if len(removed) == last - first:
             self._functions = functions[:first] + fresh + functions[last:]
         else:
             kept = [f for f in functions if id(f) not in removed_ids]
             at = bisect_left(kept, low, key=_start)
             self._functions = kept[:at] + fresh + kept[at:]
-        return {id(f) for f in fresh}
+        self._index()
+        return {f.key for f in fresh}
 
     def _overlapping(self, low: int, high: int) -> list[FunctionInfo]:
         functions = self._functions
@@ -228,18 +237,16 @@ class Document:
     # -- queries -------------------------------------------------------------------------------
 
     def function_hash(self, function: FunctionInfo) -> str:
-        """Structural hash, computed when first needed and dropped when the function changes."""
-        cached = self.hashes.get(id(function))
-        if cached is None:
-            cached = function_hash(
+        """Structural hash, computed when first needed; a re-analysed function is a new object."""
+        if not function.body_hash:
+            function.body_hash = function_hash(
                 self.tree,
                 self.buffer.data,
                 function.start_byte,
                 function.end_byte,
                 LANGUAGES[self.language].comment_types,
             )
-            self.hashes[id(function)] = cached
-        return cached
+        return function.body_hash
 
     def function_at_header(self, row: int) -> FunctionInfo | None:
         """The innermost function whose name/signature lines include `row`."""
@@ -251,12 +258,6 @@ class Document:
                 found = function
         return found
 
-    def function_at_row(self, row: int) -> FunctionInfo | None:
-        """The innermost function containing `row` (for commands given a line)."""
-        found: FunctionInfo | None = None
-        for function in self.functions:
-            if function.start_row > row:
-                break
-            if function.start_row <= row <= function.end_row:
-                found = function
-        return found
+    def function_by_key(self, key: FunctionKey) -> FunctionInfo | None:
+        self.flush()
+        return self._by_key.get(key)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
-from mu_lsp.llm.errors import scrub
+from mu_lsp.privacy.scrub import scrub
 
 LEVELS = {
     "debug": logging.DEBUG,
@@ -31,9 +31,20 @@ _LSP_TYPES = {
 
 
 class ScrubbingFormatter(logging.Formatter):
+    """Every record through the one scrubber; a traceback only when debugging was asked for
+    (pygls puts its own into the message text: only the first line is kept)."""
+
+    def __init__(self, fmt: str, keep_tracebacks: bool = False) -> None:
+        super().__init__(fmt)
+        self._keep_tracebacks = keep_tracebacks
+
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        return scrub(text)
+        if not self._keep_tracebacks:
+            record = logging.makeLogRecord(record.__dict__)
+            record.exc_info = record.exc_text = record.stack_info = None
+            message = record.getMessage()
+            record.msg, record.args = message.split("\n", 1)[0].rstrip(": "), None
+        return scrub(super().format(record))
 
 
 class EditorLogHandler(logging.Handler):
@@ -75,17 +86,22 @@ def stderr_after_connect(environ: dict[str, str] | os._Environ[str] = os.environ
 
 
 def configure_logging(level: int) -> EditorLogHandler:
-    formatter = ScrubbingFormatter("mu-lsp %(levelname)s %(name)s: %(message)s")
+    """mu-lsp's records and the libraries' warnings go to stderr and the editor, scrubbed; the
+    editor's copy has no level prefix (the message type carries it, and editors print it)."""
+    debugging = level <= logging.DEBUG
     stderr = logging.StreamHandler(sys.stderr)
-    stderr.setFormatter(formatter)
+    stderr.setFormatter(ScrubbingFormatter("mu-lsp %(levelname)s %(name)s: %(message)s", debugging))
     editor = EditorLogHandler()
-    editor.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
+    editor.setFormatter(ScrubbingFormatter("%(name)s: %(message)s", debugging))
     if not stderr_after_connect():
         stderr.addFilter(lambda _record: editor.send is None)
-    root = logging.getLogger("mu_lsp")
+    root = logging.getLogger()
     root.handlers[:] = [stderr, editor]
-    root.setLevel(level)
-    root.propagate = False
+    root.setLevel(logging.WARNING)
+    ours = logging.getLogger("mu_lsp")
+    ours.handlers[:] = []
+    ours.setLevel(level)
+    ours.propagate = True
     for name in ("pygls", "LiteLLM", "litellm", "httpx", "asyncio"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return editor

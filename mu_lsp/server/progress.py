@@ -50,15 +50,13 @@ class BatchProgress:
             ),
         )
 
-    def report(self, done: int, cost_usd: float) -> None:
+    def report(self, done: int, cost: str) -> None:
         if self._token is None:
             return
         percentage = int(100 * done / max(self._total, 1))
         self._server.work_done_progress.report(
             self._token,
-            types.WorkDoneProgressReport(
-                message=f"Summarizing {done}/{self._total} · ${cost_usd:.3f}", percentage=percentage
-            ),
+            types.WorkDoneProgressReport(message=f"Summarizing {done}/{self._total} · {cost}", percentage=percentage),
         )
 
     def end(self, message: str) -> None:

@@ -4,16 +4,19 @@ A function's summary belongs to the structural hash of the body it was written f
 the user types, the function's hash changes and the old summary is kept, marked outdated, so
 the lens never flickers; the summary for the new hash replaces it when it arrives. Finished
 summaries are remembered by hash, so undoing an edit brings its summary back at once.
+
+`view_of` only reads: a state changes when a result arrives (the scheduler) or a document
+changes, never because a hover or a lens looked at it.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
 from mu_lsp.analysis.model import FunctionInfo
 from mu_lsp.llm.types import ErrorKind
+from mu_lsp.lru import LRU
 
 MAX_REMEMBERED = 10_000
 
@@ -24,6 +27,8 @@ class State(StrEnum):
     OUTDATED = "outdated"
     ERROR = "error"
     BUDGET = "budget"
+    UNAVAILABLE = "unavailable"  # the summarizer process cannot start: not this function's fault
+    RATE_LIMITED = "rate_limited"  # waiting for the provider's Retry-After
     ON_REQUEST = "on_request"  # summaries only when asked
     ON_SAVE = "on_save"  # became complex while typing; summarized on save
     TOO_LARGE = "too_large"
@@ -41,13 +46,15 @@ class Summary:
 
 @dataclass(slots=True)
 class FunctionState:
-    """Per function of an open document (keyed by qualified name and occurrence)."""
+    """Per function of an open document (keyed by `FunctionInfo.key`)."""
 
     summary: Summary | None = None  # the latest summary, possibly for an older body
     in_flight: str | None = None  # hash being summarized
     error: str | None = None
     error_kind: ErrorKind | None = None
     error_hash: str | None = None
+    retry_at: float | None = None  # rate-limited past the pool's bound: when to try again (epoch)
+    waiting_until: float | None = None  # the request in flight sleeps on a rate limit until then
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,40 +65,20 @@ class View:
     state: State
     summary: Summary | None
     error: str | None
-
-
-FunctionKey = tuple[str, int]
-
-
-def function_keys(functions: list[FunctionInfo]) -> list[FunctionKey]:
-    """Stable identities: qualified name plus occurrence (overloads, redefinitions)."""
-    seen: dict[str, int] = {}
-    keys = []
-    for function in functions:
-        index = seen.get(function.qualified_name, 0)
-        seen[function.qualified_name] = index + 1
-        keys.append((function.qualified_name, index))
-    return keys
+    retry_at: float | None = None  # RATE_LIMITED: when the provider takes requests again (epoch)
 
 
 class SummaryMemory:
-    """Finished summaries by structural hash (LRU), shared by all documents."""
+    """Finished summaries by structural hash, shared by all documents (the one LRU)."""
 
     def __init__(self, limit: int = MAX_REMEMBERED) -> None:
-        self._items: OrderedDict[str, Summary] = OrderedDict()
-        self._limit = limit
+        self._items: LRU[str, Summary] = LRU(limit)
 
     def get(self, body_hash: str) -> Summary | None:
-        summary = self._items.get(body_hash)
-        if summary is not None:
-            self._items.move_to_end(body_hash)
-        return summary
+        return self._items.get(body_hash)
 
     def put(self, summary: Summary) -> None:
-        self._items[summary.body_hash] = summary
-        self._items.move_to_end(summary.body_hash)
-        while len(self._items) > self._limit:
-            self._items.popitem(last=False)
+        self._items.put(summary.body_hash, summary)
 
     def clear(self) -> None:
         self._items.clear()
@@ -103,7 +90,10 @@ class Policy:
 
     on_save: bool
     too_large: bool
-    excluded: bool
+    excluded: str | None  # why nothing is sent (excluded by a pattern, not a local file), or None
+
+
+_ERROR_STATES = {ErrorKind.BUDGET: State.BUDGET, ErrorKind.UNAVAILABLE: State.UNAVAILABLE}
 
 
 def view_of(
@@ -115,19 +105,20 @@ def view_of(
 ) -> View:
     fresh = memory.get(body_hash)
     if fresh is not None:
-        state.summary = fresh
-        if state.error_hash == body_hash:
-            state.error = state.error_kind = state.error_hash = None
         return View(function, State.READY, fresh, None)
     if policy.excluded:
-        return View(function, State.EXCLUDED, None, None)
+        return View(function, State.EXCLUDED, None, policy.excluded)
     if policy.too_large:
         return View(function, State.TOO_LARGE, None, None)
     if state.in_flight == body_hash:
+        if state.waiting_until:
+            return View(function, State.RATE_LIMITED, state.summary, None, state.waiting_until)
         return View(function, State.SUMMARIZING, state.summary, None)
     if state.error is not None and state.error_hash == body_hash:
-        kind = State.BUDGET if state.error_kind is ErrorKind.BUDGET else State.ERROR
-        return View(function, kind, state.summary, state.error)
+        if state.error_kind is ErrorKind.RATE_LIMIT and state.retry_at is not None:
+            return View(function, State.RATE_LIMITED, state.summary, state.error, state.retry_at)
+        shown = _ERROR_STATES.get(state.error_kind, State.ERROR) if state.error_kind else State.ERROR
+        return View(function, shown, state.summary, state.error)
     if state.summary is not None:
         return View(function, State.OUTDATED, state.summary, None)
     return View(function, State.ON_SAVE if policy.on_save else State.ON_REQUEST, None, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Literal
 
-from mu_lsp.analysis.parse import TextEdit
+from mu_lsp.analysis.parsing import TextEdit
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 
@@ -104,10 +104,6 @@ class TextBuffer:
     def line_starts(self) -> list[int]:
         """The exact list (brings any pending shift up to date)."""
         return self._lines.as_list()
-
-    @property
-    def line_count(self) -> int:
-        return len(self._lines)
 
     def line_bytes(self, row: int) -> bytes:
         lines = self._lines

@@ -1,262 +1,326 @@
-"""The language server's handle on the summarizer worker process.
+"""The language server's handle on the summarizer worker process (pygls JSON-RPC client).
 
-Requests are futures keyed by id. If the worker dies, it is started again and every pending
-request is sent once more; a request that was already retried fails with a clear error
-instead of looping. The server keeps answering the editor throughout.
+Policy, in one place:
+* The worker is started when first needed and configured with the settings and the session's
+  spend so far (a restart never resets the budget).
+* If it dies while summarizing, it is started again and each request it held is sent once
+  more; a request that loses a second worker fails with a clear error instead of looping.
+* A worker that cannot even start is started again after 0.5, 2 and 5 s; after that it is
+  "unavailable": requests fail at once with the reason (the tail of its stderr), which is
+  shown once, until the settings change or the user asks again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
-import sys
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pygls.client import JsonRPCClient
+
+from mu_lsp.entry import child_environment, python_command
 from mu_lsp.llm.types import ErrorKind, SummarizationRequest, SummarizationResult
-from mu_lsp.worker.messages import MAX_LINE_BYTES, decode, encode, request_to_wire, result_from_wire
+from mu_lsp.worker.protocol import (
+    CLEAR_CACHE,
+    CONFIGURE,
+    LOG,
+    SHUTDOWN,
+    STATS,
+    SUMMARIZE,
+    WAITING,
+    ConfigureParams,
+    Empty,
+    LogParams,
+    Ready,
+    Stats,
+    Summarized,
+    SummarizeParams,
+    WaitingParams,
+    WorkerProtocol,
+    converter,
+)
 
 log = logging.getLogger(__name__)
 
-RESTART_DELAYS = (0.0, 0.5, 2.0, 5.0)
+START_DELAYS = (0.0, 0.5, 2.0, 5.0)  # before each consecutive attempt to start a worker
+READY_TIMEOUT = 60.0
+STOP_GRACE = 2.0
+STDERR_LINES = 20
+UNAVAILABLE = "summarizer unavailable"
 
 
-@dataclass(slots=True)
-class _Pending:
-    request: SummarizationRequest
-    future: asyncio.Future[SummarizationResult]
-    use_cache: bool
-    override_budget: bool
-    attempts: int = 0  # how many times it was actually written to a worker
+class WorkerGone(Exception):
+    """The worker process exited while a request was in flight."""
+
+
+class WorkerUnavailable(Exception):
+    """The worker cannot be started (reason: the tail of its stderr)."""
 
 
 @dataclass(slots=True)
 class WorkerStatus:
+    ready: bool = False
     provider: str = ""
     model: str = ""
     offline: bool = False
     budget_usd: float = 0.0
-    cost_usd: float = 0.0
-    budget_reached: bool = False
+    spent_usd: float = 0.0  # what the session's budget has counted (survives restarts)
+    cost_usd: float = 0.0  # the session's calls at known prices
+    unknown_cost_calls: int = 0  # the session's calls to models whose price is unknown
+    unavailable: str | None = None
+    shared: str = "off"  # the team's shared store: "off", "ok" or "unavailable" (local only)
+    shared_hits: int = 0  # the session's summaries from the shared store (survives restarts)
+    worker_shared_hits: int = 0  # the current worker's count, to add only what is new
     warnings: list[str] = field(default_factory=list)
+
+
+class _Link(JsonRPCClient):
+    """One worker process and its connection."""
+
+    def __init__(self, on_waiting: Callable[[WaitingParams], None]) -> None:
+        super().__init__(protocol_cls=WorkerProtocol, converter_factory=converter)
+        self.exited = asyncio.Event()
+        self.returncode: int | None = None
+        self.stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
+        self._ids = itertools.count(1)
+
+        @self.feature(LOG)  # type: ignore[untyped-decorator]
+        def forward_log(ls: Any, params: LogParams) -> None:  # `ls` first: pygls passes the client only then
+            level = getattr(logging, str(params.level).upper(), logging.INFO)
+            log.log(level if isinstance(level, int) else logging.INFO, "%s", params.message)
+
+        @self.feature(WAITING)  # type: ignore[untyped-decorator]
+        def waiting(ls: Any, params: WaitingParams) -> None:
+            on_waiting(params)
+
+    async def server_exit(self, server: asyncio.subprocess.Process) -> None:
+        self.returncode = server.returncode
+        self.exited.set()
+
+    async def drain_stderr(self) -> None:
+        process = self._server
+        if process is None or process.stderr is None:
+            return
+        while line := await process.stderr.readline():
+            text = line.decode("utf-8", "replace").rstrip()
+            self.stderr_tail.append(text)
+            log.debug("worker stderr: %s", text)
+
+    async def call(self, method: str, params: Any, timeout: float | None = None) -> Any:
+        """A request that fails with `WorkerGone` if the process exits first; cancelling the
+        caller cancels the request in the worker."""
+        msg_id = str(next(self._ids))
+        future = self.protocol.send_request_async(method, params, msg_id=msg_id)
+        exited = asyncio.ensure_future(self.exited.wait())
+        try:
+            done, _ = await asyncio.wait({future, exited}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            self._cancel(msg_id, future)
+            raise
+        finally:
+            exited.cancel()
+        if future in done:
+            try:
+                return future.result()
+            except RuntimeError as error:  # pygls fails pending requests when the process exits
+                raise WorkerGone(str(error)) from None
+        self._cancel(msg_id, future)
+        if not done:
+            raise TimeoutError(f"{method} got no answer within {timeout} s")
+        raise WorkerGone(f"the summarizer process exited (code {self.returncode})")
+
+    def _cancel(self, msg_id: str, future: asyncio.Future[Any]) -> None:
+        future.cancel()
+        self.protocol._request_futures.pop(msg_id, None)
+        if not self.exited.is_set():
+            with contextlib.suppress(Exception):
+                self.protocol.notify("$/cancelRequest", {"id": msg_id})
 
 
 class WorkerClient:
     def __init__(
         self,
-        on_result: Callable[[], None] | None = None,
         command: list[str] | None = None,
+        on_unavailable: Callable[[str], None] | None = None,
+        on_waiting: Callable[[WaitingParams], None] | None = None,
+        start_delays: tuple[float, ...] = START_DELAYS,
     ) -> None:
         self.status = WorkerStatus()
-        self._command = command or [sys.executable, "-m", "mu_lsp.worker"]
-        self._on_result = on_result
-        self._process: asyncio.subprocess.Process | None = None
-        self._reader_task: asyncio.Task[None] | None = None
-        self._restarter: asyncio.Task[None] | None = None
-        self._pending: dict[int, _Pending] = {}
-        self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
-        self._next_id = 0
+        self._start_delays = start_delays
+        self._command = command or python_command("mu_lsp.worker")
+        self._on_unavailable = on_unavailable
+        self._on_waiting = on_waiting or (lambda _params: None)
+        self._link: _Link | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._settings: dict[str, Any] = {}
         self._root: str | None = None
-        self._ready = asyncio.Event()
-        self._stopping = False
-        self._restarts = 0
         self._lock = asyncio.Lock()
-
-    @property
-    def pending_count(self) -> int:
-        return len(self._pending)
+        self._failed_starts = 0
+        self._stopping = False
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        link = self._link
+        return link._server.pid if link is not None and link._server is not None else None
 
     async def configure(self, settings: dict[str, Any], workspace_root: str | None) -> None:
-        """(Re)configure the worker, starting it if needed."""
-        self._settings = settings
-        self._root = workspace_root
-        async with self._lock:
-            if self._process is None or self._process.returncode is not None:
-                await self._spawn()
-            else:
-                self._ready.clear()
-                self._send({"type": "configure", "settings": settings, "workspace_root": workspace_root})
-
-    async def _spawn(self) -> None:
-        self._ready.clear()
-        self._process = await asyncio.create_subprocess_exec(
-            *self._command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=MAX_LINE_BYTES,
-        )
-        self._reader_task = asyncio.ensure_future(self._read(self._process))
-        self._send({"type": "configure", "settings": self._settings, "workspace_root": self._root})
-        for ident, pending in self._pending.items():
-            if pending.attempts == 0:  # queued before the process existed
-                self._dispatch(ident, pending)
-
-    def _send(self, message: dict[str, Any]) -> None:
-        process = self._process
-        if process is None or process.stdin is None or process.returncode is not None:
-            return
+        """(Re)configure the worker, starting it if needed; new settings clear "unavailable"."""
+        self._settings, self._root = settings, workspace_root
+        self._failed_starts = 0
+        self.status.unavailable = None
+        self.status.ready = False
         try:
-            process.stdin.write(encode(message))
-        except (BrokenPipeError, ConnectionResetError, RuntimeError):
-            log.debug("worker pipe closed while sending %s", message.get("type"))
+            async with self._lock:
+                link = self._link
+                if link is None or link.exited.is_set():
+                    await self._start()
+                else:
+                    await self._configure(link)
+        except (WorkerUnavailable, WorkerGone, TimeoutError) as error:
+            log.warning("the summarizer could not be configured: %s", error)
+
+    async def _configure(self, link: _Link) -> None:
+        params = ConfigureParams(self._settings, self._root, self.status.spent_usd)
+        ready: Ready = await link.call(CONFIGURE, params, READY_TIMEOUT)
+        status = self.status
+        status.provider, status.model, status.offline = ready.provider, ready.model, ready.offline
+        status.budget_usd, status.warnings, status.ready = ready.budget_usd, list(ready.warnings), True
+        for warning in ready.warnings:
+            log.warning("%s", warning)
+
+    async def _start(self) -> _Link:
+        """Start and configure a worker (with the lock held); raises `WorkerUnavailable`."""
+        while True:
+            if self.status.unavailable is not None:
+                raise WorkerUnavailable(self.status.unavailable)
+            delay = self._start_delays[min(self._failed_starts, len(self._start_delays) - 1)]
+            if delay:
+                await asyncio.sleep(delay)
+            link = _Link(self._on_waiting)
+            try:
+                await link.start_io(*self._command, env=child_environment())
+                self._keep(asyncio.ensure_future(link.drain_stderr()))
+                self._link = link
+                await self._configure(link)
+            except (OSError, WorkerGone, TimeoutError) as error:
+                await self._discard(link)
+                self._failed_starts += 1
+                reason = self._reason(link, error)
+                log.warning("the summarizer process did not start (%s)", reason)
+                if self._failed_starts >= len(self._start_delays):
+                    self.status.unavailable = reason
+                    if self._on_unavailable is not None:
+                        self._on_unavailable(reason)
+                continue
+            self._failed_starts = 0
+            return link
+
+    def _reason(self, link: _Link, error: BaseException) -> str:
+        tail = [line for line in link.stderr_tail if line.strip()]
+        if tail:
+            return " / ".join(tail[-3:])
+        return str(error) or error.__class__.__name__
+
+    async def _ready_link(self) -> _Link:
+        async with self._lock:
+            link = self._link
+            if link is not None and not link.exited.is_set():
+                return link
+            if link is not None:
+                log.warning("the summarizer process exited (code %s); starting it again", link.returncode)
+                self.status.ready = False
+            return await self._start()
 
     async def summarize(
         self, request: SummarizationRequest, use_cache: bool = True, override_budget: bool = False
     ) -> SummarizationResult:
-        """Send one request; cancelling the awaiting task cancels it in the worker too."""
-        self._next_id += 1
-        ident = self._next_id
-        future: asyncio.Future[SummarizationResult] = asyncio.get_running_loop().create_future()
-        pending = _Pending(request, future, use_cache, override_budget)
-        self._pending[ident] = pending
-        self._dispatch(ident, pending)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            if ident in self._pending:
-                self._pending.pop(ident, None)
-                self._send({"type": "cancel", "id": ident})
-            raise
-
-    def _dispatch(self, ident: int, pending: _Pending) -> None:
-        process = self._process
-        if process is None or process.returncode is not None:
-            return  # sent when the worker (re)starts
-        pending.attempts += 1
-        self._send(
-            {
-                "type": "summarize",
-                "id": ident,
-                "request": request_to_wire(pending.request),
-                "use_cache": pending.use_cache,
-                "override_budget": pending.override_budget,
-            }
+        """One summary; cancelling the awaiting task cancels it in the worker too."""
+        params = SummarizeParams(request, use_cache, override_budget)
+        for _attempt in range(2):
+            try:
+                link = await self._ready_link()
+                reply: Summarized = await link.call(SUMMARIZE, params)
+            except WorkerGone:
+                continue
+            except (WorkerUnavailable, TimeoutError) as error:
+                return SummarizationResult(
+                    request.function_name, error=f"{UNAVAILABLE}: {error}", error_kind=ErrorKind.UNAVAILABLE
+                )
+            self._account(reply)
+            return reply.result
+        return SummarizationResult(
+            request.function_name,
+            error="the summarizer process stopped twice while working on this function",
+            error_kind=ErrorKind.INTERNAL,
         )
 
-    async def request(self, kind: str, timeout: float = 10.0) -> dict[str, Any]:
-        """A simple request/reply (stats, clear_cache)."""
-        self._next_id += 1
-        ident = self._next_id
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._replies[ident] = future
-        self._send({"type": kind, "id": ident})
-        try:
-            return await asyncio.wait_for(future, timeout)
-        finally:
-            self._replies.pop(ident, None)
-
-    async def _read(self, process: asyncio.subprocess.Process) -> None:
-        assert process.stdout is not None
-        while True:
-            try:
-                line = await process.stdout.readline()
-            except (asyncio.LimitOverrunError, ValueError):
-                log.warning("dropped an oversized message from the summarizer")
-                continue
-            if not line:
-                break
-            message = decode(line)
-            if message is not None:
-                self._handle(message)
-        await process.wait()
-        if not self._stopping and process is self._process:
-            self._restarter = asyncio.ensure_future(self._restart(process.returncode))
-
-    def _handle(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "result":
-            self._on_result_message(message)
-        elif kind == "ready":
-            status = self.status
-            status.provider = str(message.get("provider", ""))
-            status.model = str(message.get("model", ""))
-            status.offline = bool(message.get("offline"))
-            status.budget_usd = float(message.get("budget") or 0.0)
-            status.warnings = [str(w) for w in message.get("warnings") or []]
-            for warning in status.warnings:
-                log.warning("%s", warning)
-            self._ready.set()
-        elif kind == "log":
-            level = getattr(logging, str(message.get("level", "info")).upper(), logging.INFO)
-            log.log(level, "%s", message.get("message", ""))
-        elif kind in ("stats", "cleared"):
-            future = self._replies.get(int(message.get("id", -1)))
-            if future is not None and not future.done():
-                future.set_result(message)
-
-    def _on_result_message(self, message: dict[str, Any]) -> None:
-        ident = int(message.get("id", -1))
-        pending = self._pending.pop(ident, None)
-        self.status.cost_usd = float(message.get("cost_usd") or 0.0)
-        self.status.budget_reached = bool(message.get("budget_reached"))
-        if pending is None or pending.future.done():
+    def _account(self, reply: Summarized) -> None:
+        """The session's money, kept here so that it survives worker restarts."""
+        status, result = self.status, reply.result
+        status.spent_usd = max(status.spent_usd, reply.spent_usd)
+        status.shared = reply.shared
+        if reply.shared_hits < status.worker_shared_hits:  # a new worker counts from 0
+            status.worker_shared_hits = 0
+        status.shared_hits += reply.shared_hits - status.worker_shared_hits
+        status.worker_shared_hits = reply.shared_hits
+        if result.cached or not (result.input_tokens or result.output_tokens):
             return
-        try:
-            result = result_from_wire(message.get("result"))
-        except (TypeError, ValueError) as error:
-            result = SummarizationResult(
-                pending.request.function_name,
-                error=f"unreadable answer from the summarizer: {error}",
-                error_kind=ErrorKind.INTERNAL,
-            )
-        pending.future.set_result(result)
-        if self._on_result is not None:
-            self._on_result()
+        if result.cost_usd is None:
+            status.unknown_cost_calls += 1
+        else:
+            status.cost_usd += result.cost_usd
 
-    async def _restart(self, returncode: int | None) -> None:
-        delay = RESTART_DELAYS[min(self._restarts, len(RESTART_DELAYS) - 1)]
-        self._restarts += 1
-        log.warning("the summarizer process exited (code %s); restarting it", returncode)
-        await asyncio.sleep(delay)
-        if self._stopping:
-            return
-        async with self._lock:
-            await self._spawn()
-        for ident, pending in list(self._pending.items()):
-            if pending.attempts >= 2:
-                self._pending.pop(ident, None)
-                if not pending.future.done():
-                    pending.future.set_result(
-                        SummarizationResult(
-                            pending.request.function_name,
-                            error="the summarizer process crashed twice on this function",
-                            error_kind=ErrorKind.INTERNAL,
-                        )
-                    )
-            else:
-                self._dispatch(ident, pending)
-        for future in self._replies.values():
-            if not future.done():
-                future.set_exception(ConnectionError("the summarizer restarted"))
+    def retry_if_unavailable(self) -> None:
+        """The user asked explicitly: try starting the worker again."""
+        if self.status.unavailable is not None:
+            self.status.unavailable = None
+            self._failed_starts = 0
 
-    async def wait_ready(self, timeout: float = 30.0) -> bool:
-        try:
-            await asyncio.wait_for(self._ready.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+    async def stats(self, timeout: float = 10.0) -> dict[str, Any]:
+        link = await self._ready_link()
+        reply: Stats = await link.call(STATS, Empty(), timeout)
+        return dict(reply.stats)
+
+    async def clear_cache(self, timeout: float = 30.0) -> None:
+        link = await self._ready_link()
+        await link.call(CLEAR_CACHE, Empty(), timeout)
 
     async def stop(self) -> None:
+        """Ask the worker to close its pool and leave; kill it if it does not."""
         self._stopping = True
-        process = self._process
-        if process is None:
+        link, self._link = self._link, None
+        if link is None:
             return
-        self._send({"type": "shutdown"})
-        try:
+        if not link.exited.is_set():
+            with contextlib.suppress(Exception):
+                await link.call(SHUTDOWN, Empty(), STOP_GRACE)
+        await self._discard(link)
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _discard(self, link: _Link) -> None:
+        process = link._server
+        if process is not None and process.returncode is None:
             if process.stdin is not None:
-                process.stdin.close()
-            await asyncio.wait_for(process.wait(), 3.0)
-        except (TimeoutError, ProcessLookupError, BrokenPipeError):
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-        for pending in self._pending.values():
-            if not pending.future.done():
-                pending.future.cancel()
-        self._pending.clear()
+                with contextlib.suppress(Exception):
+                    process.stdin.close()
+            try:
+                await asyncio.wait_for(process.wait(), STOP_GRACE)
+            except (TimeoutError, ProcessLookupError):
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        link._stop_event.set()
+        for task in link._async_tasks:
+            task.cancel()
+        if self._link is link:
+            self._link = None
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

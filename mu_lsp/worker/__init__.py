@@ -2,5 +2,5 @@
 
 LiteLLM's import costs ~5 s and ~200 MB, and its per-call CPU (~10 ms) would stall an
 editor-facing event loop; in a separate process neither reaches the language server. The two
-talk JSON lines over the child's stdin/stdout (`mu_lsp.worker.messages`).
+speak JSON-RPC over the child's stdin/stdout through pygls (`mu_lsp.worker.protocol`).
 """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from mu_lsp.analysis import walk
 from mu_lsp.analysis.scan import scan_paths
 from mu_lsp.cli import main
+from tests.support.cli import run_in_process
 
 COMPLEX = """\
 import functools
@@ -41,14 +41,8 @@ def plain(a):
 
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mu_lsp", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+    """`mu-lsp ARGS` in this process (the console-script test below starts a real one)."""
+    return run_in_process(args, cwd, env)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAKE_KEY
+from tests.support.cli import run_in_process
 from tests.support.fake_provider import FakeProvider
 from tests.support.sources import complex_function
 
@@ -22,14 +23,19 @@ KEYS = ("path", "qualified_name", "line", "cyclomatic", "cognitive", "summary", 
 def run(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`mu-lsp summarize ARGS` in this process, with no API key but those in `env`."""
+    return run_in_process(["summarize", *args], cwd, env, stdin, drop=("_API_KEY",))
+
+
+def run_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The same as a real process: for what a fresh process reads (proxy variables)."""
     base = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     return subprocess.run(
-        [sys.executable, "-m", "mu_lsp", "summarize", *args],
+        [sys.executable, "-P", "-m", "mu_lsp", "summarize", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**base, **(env or {})},
-        input=stdin,
+        env={**base, **env},
         timeout=300,
     )
 
@@ -50,8 +56,7 @@ def code(tmp_path: Path) -> Path:
 
 def test_offline_by_default_needs_no_key(code: Path) -> None:
     # no keys in the environment and no Ollama at the configured address: offline
-    (code / ".murc.toml").write_text('[llm.ollama]\nbase_url = "http://127.0.0.1:9"\n')
-    result = run(["--json", "."], code)
+    result = run(["--json", "."], code, env={"OLLAMA_HOST": "127.0.0.1:9"})
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [r["qualified_name"] for r in rows] and set(rows[0]) == set(KEYS)
@@ -81,7 +86,7 @@ def test_a_local_model_is_reached_directly_even_with_a_proxy_configured(
         proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
         env = {name: proxy_url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
         env.update(NO_PROXY="", no_proxy="", OPENAI_API_KEY=FAKE_KEY)
-        result = run([*args, "--json", "--yes", "."], code, env=env)
+        result = run_process([*args, "--json", "--yes", "."], code, env=env)
         contacted, _, _ = select.select([proxy], [], [], 0)
     assert contacted == [], "a request to 127.0.0.1 went through the proxy"
     assert result.returncode == 0, result.stdout + result.stderr
@@ -116,7 +121,7 @@ def test_dry_run_calls_nothing_and_shows_what_would_be_sent(fake: FakeProvider, 
     result = run([*openai_args(fake, "--dry-run"), "."], code, env={"OPENAI_API_KEY": FAKE_KEY})
     assert result.returncode == 0, result.stderr
     assert fake.requests == []
-    assert "Function: third" in result.stdout and "1 secret redacted" in result.stdout
+    assert "`third` in b.py:" in result.stdout and "1 secret redacted" in result.stdout
     assert secret not in result.stdout and "<redacted:" in result.stdout
 
 
@@ -202,3 +207,17 @@ def test_done_when_300_functions_20_copies_concurrency_10(fake: FakeProvider, tm
     assert second.returncode == 0
     assert all(r["cached"] for r in json.loads(second.stdout))
     assert len(fake.requests) == 300
+
+
+def test_absolute_paths_are_named_relative_in_prompts_as_the_server_names_them(
+    fake: FakeProvider, code: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = [*openai_args(fake, "--json", "--yes"), str(code.resolve()), str((code / "a.py").resolve())]
+    result = run(args, elsewhere, env={"OPENAI_API_KEY": FAKE_KEY})
+    assert result.returncode == 0, result.stderr
+    assert fake.requests and all(
+        "`first` in a.py:" in r.prompt or "`second` in a.py:" in r.prompt for r in fake.requests
+    )
+    assert not any(str(tmp_path) in r.prompt for r in fake.requests)

@@ -49,7 +49,7 @@ async def test_sigkill_mid_batch_loses_no_finished_summary(
         done = await summarized(first, uri, rows)
         return len(done) >= 3
 
-    await first.wait_for(enough, timeout=60, what="three finished summaries")
+    await first.wait_for(enough, what="three finished summaries")
     assert len(done) < len(names)  # killed mid-batch
     assert first.client._server is not None
     os.kill(first.client._server.pid, signal.SIGKILL)
@@ -65,7 +65,7 @@ async def test_sigkill_mid_batch_loses_no_finished_summary(
         async def complete() -> bool:
             return await summarized(second, uri, rows) == set(names)
 
-        await second.wait_for(complete, timeout=60, what="every summary after the restart")
+        await second.wait_for(complete, what="every summary after the restart")
         asked_again = {r.function for r in fake.requests}
         assert not (asked_again & done), f"finished before the kill but asked again: {asked_again & done}"
     finally:
@@ -95,12 +95,12 @@ async def test_two_servers_share_one_cache_under_load(fake: FakeProvider, tmp_pa
             async def complete(session: Session = session, uri: str = uri, rows: dict[str, int] = rows) -> bool:
                 return await summarized(session, uri, rows) == set(rows)
 
-            await session.wait_for(complete, timeout=120, what=f"all of {name}")
+            await session.wait_for(complete, what=f"all of {name}")
     finally:
         await stop_session(one)
         await stop_session(two)
 
-    database = isolated_cache / "summaries" / "cache.db"
+    database = isolated_cache / "summaries-v2" / "cache.db"
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     calls = len(fake.requests)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from tests.conftest import FAKE_KEY
-from tests.e2e.lsp_support import SAMPLE, Session, line_of, murc, start_session, stop_session
+from tests.e2e.lsp_support import (
+    SAMPLE,
+    Session,
+    finish_test,
+    line_of,
+    murc,
+    shared_session,
+    start_session,
+    stop_session,
+)
 from tests.support.fake_provider import FakeProvider
 
 TANGLED = line_of(SAMPLE, "def tangled")
@@ -21,36 +33,51 @@ async def _session(fake: FakeProvider, root: Path, cache: Path, **llm: object) -
     return await start_session("visual_studio_code", fake, root, cache)
 
 
+_test_numbers = itertools.count(1)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session]:
+    """One server for the provider-fault cases: each fault is one test on its own file."""
+    async with shared_session("visual_studio_code", tmp_path_factory.mktemp("server")) as started:
+        yield started
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def session(server: Session) -> AsyncIterator[Session]:
+    view = server.for_test(next(_test_numbers))
+    yield view
+    await finish_test(view)
+
+
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(
     ("kind", "phrase"),
     [
-        ("status_500", "server error 500"),
-        ("status_503", "server error 503"),
+        ("status_500", "answered with a server error 500"),
+        ("status_503", "answered with a server error 503"),
         ("garbage", "unreadable response"),
         ("empty", "empty answer"),
         ("huge", "implausibly long"),
         ("close", "could not connect"),
         ("no_bullets", "no bullet points"),
-        ("status_429", "rate limited"),
+        ("status_429", "rate-limited by the model server at"),
     ],
 )
 async def test_provider_fault_shows_a_state_caches_nothing_and_recovers(
-    fake: FakeProvider, tmp_path: Path, isolated_cache: Path, kind: str, phrase: str
+    session: Session, kind: str, phrase: str
 ) -> None:
-    session = await _session(fake, tmp_path, isolated_cache)
-    try:
-        fake.always(kind, retry_after="0" if kind == "status_429" else None)
-        session.open()
-        title = await session.wait_for_lens(TANGLED, "error:")
-        assert title.endswith("· retry")
-        assert phrase in (await session.hover(TANGLED) or "")
-        failed_calls = len(fake.requests)
-        fake.always("ok")
-        await session.command("mu.summarizeFunction", session.uri, TANGLED)  # the lens's "retry"
-        await session.wait_for_lens(TANGLED, "fake summary of tangled")
-        assert len(fake.requests) == failed_calls + 1  # a new call: the failure was not cached
-    finally:
-        await stop_session(session)
+    session.fake.always(kind, retry_after="0" if kind == "status_429" else None)
+    session.open()
+    tangled = session.named("tangled")
+    title = await session.wait_for_lens(TANGLED, "error:")
+    assert title.endswith("· retry")
+    assert phrase in (await session.hover(TANGLED) or "")
+    failed_calls = len(session.requests)
+    session.fake.always("ok")
+    await session.command("mu.summarizeFunction", session.uri, TANGLED)  # the lens's "retry"
+    await session.wait_for_lens(TANGLED, f"fake summary of {tangled}")
+    assert len(session.requests) == failed_calls + 1  # a new call: the failure was not cached
 
 
 async def test_connection_refused_then_the_provider_comes_up(tmp_path: Path, isolated_cache: Path) -> None:
@@ -74,14 +101,15 @@ async def test_connection_refused_then_the_provider_comes_up(tmp_path: Path, iso
 
 
 async def test_provider_dying_mid_batch(fake: FakeProvider, tmp_path: Path, isolated_cache: Path) -> None:
-    session = await _session(fake, tmp_path, isolated_cache)
+    # concurrency set: a loopback endpoint would otherwise start at one request at a time
+    session = await _session(fake, tmp_path, isolated_cache, concurrency=2)
     port = fake.port
     try:
         fake.always(latency=30.0)
         session.open()
         await session.wait_for(lambda: len(fake.requests) >= 2, what="both calls in flight")
         fake.stop()  # the provider goes away with the calls in flight
-        assert "error:" in await session.wait_for_lens(TANGLED, "error:", timeout=60)
+        assert "error:" in await session.wait_for_lens(TANGLED, "error:")
         with FakeProvider(port) as back:
             await session.command("mu.summarizeFile", session.uri)
             await session.wait_for_lens(TANGLED, "fake summary of tangled")
@@ -110,6 +138,11 @@ def _hostile_documents() -> list[tuple[str, str, str]]:
         ("big.py", "python", SAMPLE * 1800),  # ~5 MB
         ("unknown.cob", "cobol", "IDENTIFICATION DIVISION.\n"),
         ("empty.go", "go", ""),
+        # C family (issue 18)
+        ("deep.c", "c", "int deep(int x) {" + "if (x) {" * 3000 + "}" * 3000 + "}\n"),
+        ("open.cpp", "cpp", "int f(int a) { /* never closed " + "x" * 100_000),
+        ("bytes.cs", "csharp", "class A { void M() { if (a) {} } }\n" + noise),
+        ("literal.h", "c", 'static const char *s = "' + "a" * 2_000_000 + '";\n#if X\n'),
     ]
 
 

@@ -37,7 +37,7 @@ def test_readme_configuration_in_a_real_neovim(fake: FakeProvider, tmp_path: Pat
         "MU_CACHE_DIR": str(isolated_cache),
         "MU_TEST_OUTPUT": str(output),
         "MU_TEST_LINE": str(line_of(SAMPLE, "def tangled") + 1),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],  # where murc() trusted the project
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
         "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),

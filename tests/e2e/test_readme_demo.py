@@ -26,8 +26,8 @@ def test_demo_command_prints_offline_summaries_without_a_key(tmp_path: Path) -> 
     command = readme_block("demo-command", "bash").strip().split("&&")[-1].split()
     for target in command[2:]:
         shutil.copytree(ROOT / target, tmp_path / target)
-    (tmp_path / ".murc.toml").write_text('[llm.ollama]\nbase_url = "http://127.0.0.1:9"\n')
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env["OLLAMA_HOST"] = "127.0.0.1:9"
     env["MU_CACHE_DIR"] = str(tmp_path / "cache")
     result = subprocess.run(
         [sys.executable, "-m", "mu_lsp", *command[1:]],

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from pygls.exceptions import JsonRpcInvalidParams
 
-from tests.e2e.lsp_support import (
-    COMPLEX_NAMES,
-    SAMPLE,
-    Session,
-    line_of,
-    murc,
-    start_session,
-    stop_session,
-)
-from tests.support.fake_provider import FakeProvider
+from tests.e2e.lsp_support import SAMPLE, Session, finish_test, line_of, shared_session
 
 CLIENTS = ["visual_studio_code", "neovim@v0.7.0"]
 TANGLED = line_of(SAMPLE, "def tangled")
@@ -25,14 +17,22 @@ KNOTTED = line_of(SAMPLE, "def knotted")
 SIMPLE = line_of(SAMPLE, "def simple")
 
 
-@pytest_asyncio.fixture(params=CLIENTS)
-async def session(
-    request: pytest.FixtureRequest, fake: FakeProvider, tmp_path: Path, isolated_cache: Path
-) -> AsyncIterator[Session]:
-    murc(tmp_path, fake)
-    started = await start_session(request.param, fake, tmp_path, isolated_cache)
-    yield started
-    await stop_session(started)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+_test_numbers = itertools.count(1)
+
+
+@pytest_asyncio.fixture(params=CLIENTS, scope="module", loop_scope="module")
+async def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session]:
+    """One server per client for this module; each test has its own file and function names."""
+    async with shared_session(request.param, tmp_path_factory.mktemp("server")) as started:
+        yield started
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def session(server: Session) -> AsyncIterator[Session]:
+    view = server.for_test(next(_test_numbers))
+    yield view
+    await finish_test(view)
 
 
 async def test_open_summarizes_complex_functions_only(session: Session) -> None:
@@ -40,11 +40,11 @@ async def test_open_summarizes_complex_functions_only(session: Session) -> None:
     title = await session.wait_for_lens(TANGLED, "fake summary of tangled")
     assert title.startswith("CC ") and " · cog " in title
     await session.wait_for_lens(KNOTTED, "fake summary of knotted")
-    assert sorted(r.function for r in session.fake.requests) == sorted(COMPLEX_NAMES)
+    assert sorted(r.function for r in session.requests) == sorted(session.names.values())
     assert SIMPLE not in await session.lenses()
     hover = await session.hover(TANGLED)
     assert hover is not None
-    assert "**`tangled`**" in hover and "cyclomatic" in hover and "cognitive" in hover
+    assert f"**`{session.named('tangled')}`**" in hover and "cyclomatic" in hover and "cognitive" in hover
     assert "- fake summary of tangled" in hover
     assert "gpt-4o-mini" in hover
     simple_hover = await session.hover(SIMPLE)
@@ -56,33 +56,33 @@ async def test_inserting_lines_above_moves_lenses_without_calls(session: Session
     session.open()
     await session.wait_for_lens(TANGLED, "fake summary of tangled")
     await session.wait_for_lens(KNOTTED, "fake summary")
-    calls = len(session.fake.requests)
+    calls = len(session.requests)
     session.change((0, 0), (0, 0), "# a\n# b\n# c\n", 2)
     title = await session.wait_for_lens(TANGLED + 3, "fake summary of tangled")
     assert "outdated" not in title
     session.save()
     await session.wait_for_lens(KNOTTED + 3, "fake summary of knotted")
-    assert len(session.fake.requests) == calls
+    assert len(session.requests) == calls
 
 
 async def test_edit_inside_marks_outdated_and_save_resummarizes(session: Session) -> None:
     session.open()
     await session.wait_for_lens(TANGLED, "fake summary of tangled")
     await session.wait_for_lens(KNOTTED, "fake summary")
-    before = len(session.fake.requests)
+    before = len(session.requests)
     line = line_of(SAMPLE, "total += 2")
     session.change((line, 12), (line, 22), "total += 3", 2)
     title = await session.wait_for_lens(TANGLED, "outdated")
     assert "updates on save" in title and "fake summary of tangled" in title
     assert "outdated" in (await session.hover(TANGLED) or "")
-    assert len(session.fake.requests) == before  # nothing while typing
+    assert len(session.requests) == before  # nothing while typing
     session.save()
-    await session.wait_for(lambda: len(session.fake.requests) == before + 1, what="one new call")
-    new = session.fake.requests[-1]
-    assert new.function == "tangled" and "total += 3" in new.prompt
+    await session.wait_for(lambda: len(session.requests) == before + 1, what="one new call")
+    new = session.requests[-1]
+    assert new.function == session.named("tangled") and "total += 3" in new.prompt
     title = await session.wait_for_lens(TANGLED, "fake summary of tangled")
     assert "outdated" not in title
-    assert len(session.fake.requests) == before + 1
+    assert len(session.requests) == before + 1
 
 
 async def test_undo_brings_the_cached_summary_back_at_once(session: Session) -> None:
@@ -103,15 +103,16 @@ async def test_provider_errors_show_in_lens_and_hover(session: Session) -> None:
     assert title.endswith("· retry") and "authentication failed" in title
     hover = await session.hover(TANGLED) or ""
     assert "authentication failed for openai: check OPENAI\\_API\\_KEY" in hover
-    assert len(session.fake.requests) == 2  # one per complex function, no retries
+    assert len(session.requests) == 2  # one per complex function, no retries
 
 
 async def test_commands(session: Session) -> None:
+    earlier = (await session.command("mu.showStats"))["requests"]  # other tests' calls on this server
     session.open()
     await session.wait_for_lens(TANGLED, "fake summary of tangled")
     await session.wait_for_lens(KNOTTED, "fake summary")
     stats = await session.command("mu.showStats")
-    assert stats["requests"] == 2 and stats["costUsd"] > 0 and "requests" in stats["text"]
+    assert stats["requests"] == earlier + 2 and stats["costUsd"] > 0 and "requests" in stats["text"]
     toggled = await session.command("mu.toggleLenses")
     assert toggled["enabled"] is False and await session.lenses() == {}
     assert (await session.command("mu.toggleLenses"))["enabled"] is True
@@ -119,13 +120,15 @@ async def test_commands(session: Session) -> None:
     assert cleared["ok"]
     again = await session.command("mu.summarizeFunction", session.uri, TANGLED + 2)
     assert again["ok"]
-    await session.wait_for(lambda: len(session.fake.requests) == 3, what="a new call after clearing the cache")
+    await session.wait_for(lambda: len(session.requests) == 3, what="a new call after clearing the cache")
     await session.wait_for_lens(TANGLED, "fake summary of tangled")
     result = await session.command("mu.summarizeFile", session.uri)
     assert result["ok"]
-    await session.wait_for(lambda: len(session.fake.requests) == 4, what="the file's other function")
-    bad = await session.command("mu.summarizeFunction", "file:///nowhere.py", "x")
-    assert bad["ok"] is False and "argument 2" in bad["error"]
+    await session.wait_for(lambda: len(session.requests) == 4, what="the file's other function")
+    with pytest.raises(JsonRpcInvalidParams, match="int"):  # typed arguments: a wrong one is InvalidParams
+        await session.command("mu.summarizeFunction", "file:///nowhere.py", "x")
+    missing = await session.command("mu.summarizeFunction", "file:///nowhere.py", 3)
+    assert missing["ok"] is False and "is not open" in missing["error"]
 
 
 async def test_lens_refresh_only_when_supported(session: Session) -> None:
@@ -143,11 +146,10 @@ async def test_progress_begin_report_end(session: Session) -> None:
     await session.wait_for_lens(KNOTTED, "fake summary")
 
     def ended() -> bool:
-        reports = session.client.progress_reports
-        return any(values and values[-1].kind == "end" for values in reports.values())
+        return any(values[-1].kind == "end" for values in session.progress().values())
 
     await session.wait_for(ended, what="progress end")
-    (values,) = [v for v in session.client.progress_reports.values() if v]
+    (values,) = session.progress().values()
     kinds = [v.kind for v in values]
     assert kinds[0] == "begin" and kinds[-1] == "end" and "report" in kinds
     assert values[0].cancellable is True
@@ -157,7 +159,7 @@ async def test_progress_begin_report_end(session: Session) -> None:
 async def test_close_cancels_pending_work(session: Session) -> None:
     session.fake.always(latency=3.0)
     session.open()
-    await session.wait_for(lambda: len(session.fake.requests) >= 1, what="the first call")
+    await session.wait_for(lambda: len(session.requests) >= 1, what="the first call")
     session.close()
     stats = await session.command("mu.showStats")
     assert stats["pending"] == 0
@@ -170,10 +172,10 @@ async def test_cancelling_progress_cancels_the_batch(session: Session) -> None:
     session.open()
 
     def begun() -> bool:
-        return any(values and values[0].kind == "begin" for values in session.client.progress_reports.values())
+        return any(values[0].kind == "begin" for values in session.progress().values())
 
     await session.wait_for(begun, what="progress begin")
-    token = next(t for t, values in session.client.progress_reports.items() if values)
+    token = next(iter(session.progress()))
     session.client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
 
     async def drained() -> bool:

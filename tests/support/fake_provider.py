@@ -4,7 +4,11 @@ Unmodified LiteLLM talks to it over real HTTP (`openai/<m>` with `api_base=<url>
 `anthropic/<m>` with `api_base=<url>`, `ollama_chat/<m>` with `api_base=<url>`), so tests run
 the same code path as production. Behaviour is scriptable per request: latency, 429 with
 Retry-After, 5xx, 401/403, 400 (also "context length exceeded"), 404, hangs, garbage bodies,
-empty content, 10 MB answers, dropped connections, prose without bullets.
+empty content, 10 MB answers, dropped connections, a preamble with no summary after it.
+A request with `"stream": true` is answered the way each provider streams (OpenAI and
+Anthropic: server-sent events; Ollama: one JSON object per line): headers at once, the first
+chunk after `latency`, then one chunk per line `gap` seconds apart; `stall` sends the first
+chunk and then nothing, like a server that stopped making progress mid-answer.
 
 In-process: `with FakeProvider() as fake: ...`. As a process (for an LSP server or Neovim
 under test): `python -m tests.support.fake_provider --port 0` prints `READY <port>`; control
@@ -45,8 +49,10 @@ BEHAVIOURS = {
     "huge",
     "close",
     "no_bullets",
+    "stall",
+    "no_usage",  # streamed without a usage chunk, as some OpenAI-compatible servers do
 }
-_NAME = re.compile(r"^Function: (.+)$", re.MULTILINE)
+_NAME = re.compile(r"^(?:Function: (.+)|`([^`]+)`(?: in .*)?:)$", re.MULTILINE)  # the prompts of mu-3 and mu-4
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Behaviour:
     latency: float = 0.0
     retry_after: str | None = None
     content: str | None = None  # override the answer text
+    gap: float = 0.0  # streaming: seconds between chunks
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Behaviour:
@@ -67,6 +74,7 @@ class Behaviour:
             float(data.get("latency", 0.0)),
             None if retry_after is None else str(retry_after),
             data.get("content"),
+            float(data.get("gap", 0.0)),
         )
 
 
@@ -248,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {k.lower(): v for k, v in self.headers.items()},
                 body,
                 prompt,
-                found.group(1).strip() if found else "function",
+                (found.group(1) or found.group(2)).strip() if found else "function",
                 behaviour.kind,
             )
             state.requests.append(record)
@@ -266,13 +274,29 @@ class _Handler(BaseHTTPRequestHandler):
                 state.last_answered = record.answered
 
     def _respond(self, wire: str, body: dict[str, Any], record: Recorded, behaviour: Behaviour, index: int) -> None:
-        if behaviour.latency:
-            self.state.stopping.wait(behaviour.latency)
+        streaming = bool(body.get("stream")) and behaviour.kind in (
+            "ok",
+            "stall",
+            "empty",
+            "huge",
+            "no_bullets",
+            "no_usage",
+        )
+        if not streaming:  # the whole answer is generated before it is sent
+            pieces = len((behaviour.content or "").splitlines()) or 3
+            wait = behaviour.latency + behaviour.gap * (pieces - 1)
+            if wait:
+                self.state.stopping.wait(wait)
         kind = behaviour.kind
         if self.state.stopping.is_set():
             kind = "close"  # the provider is going away: in-flight calls get no answer
         if kind == "hang":
             self.state.stopping.wait(600)
+            return
+        if kind == "stall":
+            self._stream(
+                wire, str(body.get("model", "fake")), record.prompt, "- the first words", behaviour, stall=True
+            )
             return
         if kind == "close":
             self.close_connection = True
@@ -317,10 +341,59 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "huge":
             content = "- " + "x" * (10 * 1024 * 1024)
         elif kind == "no_bullets":
-            content = "This function does several things in a fairly complicated way."
+            content = "Here is a summary of the function:"  # a preamble and nothing after it
         else:
             content = self.state.responder(record, index)
+        if streaming:
+            self._stream(wire, str(body.get("model", "fake")), record.prompt, content, behaviour)
+            return
         self._send(200, _answer(wire, str(body.get("model", "fake")), record.prompt, content))
+
+    def _stream(
+        self, wire: str, model: str, prompt: str, content: str, behaviour: Behaviour, stall: bool = False
+    ) -> None:
+        """Headers now; the first chunk after `latency`; the rest `gap` apart (chunked encoding)."""
+        self.send_response(200)
+        self.send_header("content-type", "application/x-ndjson" if wire == "ollama" else "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        stopping = self.state.stopping
+        pieces = content.splitlines(keepends=True) or [""]
+        events = _stream_events(wire, model, prompt, content, pieces)
+        if behaviour.kind == "no_usage" and wire == "openai":
+            events = (events[0], events[1], [events[2][0], events[2][2]])
+        try:
+            self.wfile.flush()
+            if behaviour.latency:
+                stopping.wait(behaviour.latency)
+            opening, deltas, closing = events
+            for event in opening:
+                self._chunk(event)
+            for number, event in enumerate(deltas):
+                if number and behaviour.gap:
+                    stopping.wait(behaviour.gap)
+                if stopping.is_set():  # going away mid-answer: the connection drops
+                    self._drop()
+                    return
+                self._chunk(event)
+                if stall:
+                    stopping.wait(600)
+                    self._drop()
+                    return
+            for event in closing:
+                self._chunk(event)
+            self._chunk(b"")
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
 
 
 def _answer(wire: str, model: str, prompt: str, content: str) -> dict[str, Any]:
@@ -364,6 +437,85 @@ def _answer(wire: str, model: str, prompt: str, content: str) -> dict[str, Any]:
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def _sse(payload: dict[str, Any], event: str | None = None) -> bytes:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(payload)}\n\n".encode()
+
+
+def _stream_events(
+    wire: str, model: str, prompt: str, content: str, pieces: list[str]
+) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """(opening, one event per piece, closing) in the wire's streaming format, usage included."""
+    prompt_tokens, completion_tokens = _tokens(prompt), _tokens(content)
+    if wire == "anthropic":
+        start = {
+            "type": "message_start",
+            "message": {
+                "id": "msg_fake",
+                "type": "message",
+                "role": "assistant",
+                "model": model,
+                "content": [],
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": prompt_tokens, "output_tokens": 1},
+            },
+        }
+        block = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+        deltas = [
+            _sse(
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+                "content_block_delta",
+            )
+            for piece in pieces
+        ]
+        closing = [
+            _sse({"type": "content_block_stop", "index": 0}, "content_block_stop"),
+            _sse(
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                    "usage": {"output_tokens": completion_tokens},
+                },
+                "message_delta",
+            ),
+            _sse({"type": "message_stop"}, "message_stop"),
+        ]
+        return [_sse(start, "message_start"), _sse(block, "content_block_start")], deltas, closing
+    if wire == "ollama":
+
+        def line(payload: dict[str, Any]) -> bytes:
+            return json.dumps(payload).encode() + b"\n"
+
+        base = {"model": model, "created_at": "2026-01-01T00:00:00Z"}
+        deltas = [line({**base, "message": {"role": "assistant", "content": p}, "done": False}) for p in pieces]
+        final = {
+            **base,
+            "message": {"role": "assistant", "content": ""},
+            "done": True,
+            "done_reason": "stop",
+            "prompt_eval_count": prompt_tokens,
+            "eval_count": completion_tokens,
+        }
+        return [], deltas, [line(final)]
+    base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        return _sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+
+    deltas = [chunk({"role": "assistant", "content": p} if i == 0 else {"content": p}) for i, p in enumerate(pieces)]
+    usage = {
+        **base,
+        "choices": [],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+    return [], deltas, [chunk({}, "stop"), _sse(usage), b"data: [DONE]\n\n"]
 
 
 def _reset(state: _State) -> None:
@@ -432,13 +584,21 @@ class FakeProvider:
         latency: float = 0.0,
         retry_after: str | None = None,
         content: str | None = None,
+        gap: float = 0.0,
     ) -> None:
         with self.state.lock:
-            self.state.always = Behaviour(kind, latency, retry_after, content)
+            self.state.always = Behaviour(kind, latency, retry_after, content, gap)
 
-    def queue(self, *kinds: str, latency: float = 0.0, retry_after: str | None = None) -> None:
+    def queue(
+        self,
+        *kinds: str,
+        latency: float = 0.0,
+        retry_after: str | None = None,
+        content: str | None = None,
+        gap: float = 0.0,
+    ) -> None:
         with self.state.lock:
-            self.state.queue.extend(Behaviour(kind, latency, retry_after) for kind in kinds)
+            self.state.queue.extend(Behaviour(kind, latency, retry_after, content, gap) for kind in kinds)
 
     def on_first_attempt(self, kind: str, retry_after: str | None = None) -> None:
         with self.state.lock:

@@ -10,10 +10,10 @@ from mu_lsp.config import (
     Settings,
     build_settings,
     environment_layer,
-    find_config_file,
     load_settings,
-    read_config_file,
 )
+from mu_lsp.config.files import find_workspace_file, read_config_file
+from tests.support.trust import trust_folder
 
 
 def test_defaults() -> None:
@@ -21,7 +21,7 @@ def test_defaults() -> None:
     assert settings == Settings()
     assert settings.summarize.on == ("open", "save")
     assert settings.llm.max_session_cost_usd == 1.0
-    assert "**/.env*" in settings.privacy.exclude
+    assert settings.privacy.exclude == () and settings.privacy.use_default_excludes
     assert problems == []
 
 
@@ -116,7 +116,7 @@ def test_config_file_is_found_upwards(tmp_path: Path) -> None:
     (tmp_path / ".murc.toml").write_text('[llm]\nprovider = "offline"\n[complexity]\ncognitive = 30\n')
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
-    assert find_config_file(nested) == tmp_path / ".murc.toml"
+    assert find_workspace_file(nested) == tmp_path / ".murc.toml"
     settings, problems = load_settings(nested)
     assert problems == [] and settings.llm.provider == "offline" and settings.complexity.cognitive == 30
 
@@ -166,6 +166,7 @@ def test_murc_wins_over_ollama_host(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     settings, problems = load_settings(tmp_path)
     assert settings.llm.ollama_base_url == "http://gpu-box:8080"
     (tmp_path / ".murc.toml").write_text('[llm.ollama]\nbase_url = "http://127.0.0.1:9"\n')
+    trust_folder(tmp_path)
     settings, problems = load_settings(tmp_path)
     assert problems == []
     assert settings.llm.ollama_base_url == "http://127.0.0.1:9"

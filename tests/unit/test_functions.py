@@ -10,7 +10,7 @@ from mu_lsp.analysis import analyze_source, parse, reparse
 from mu_lsp.analysis.engine import analyze_tree
 from mu_lsp.analysis.hashing import function_hash
 from mu_lsp.analysis.languages import LANGUAGES, language_for_id, language_for_path
-from mu_lsp.analysis.parse import TextEdit
+from mu_lsp.analysis.parsing import TextEdit
 from mu_lsp.analysis.rules import rules_for
 
 

@@ -40,7 +40,7 @@ def test_records_go_to_stderr_and_the_editor_by_default(
     err, sent = _emit_before_and_after_connect(capsys)
     assert "before the editor connected" in err
     assert "after the editor connected" in err
-    assert sent == ["INFO mu_lsp.test: after the editor connected"]
+    assert sent == ["mu_lsp.test: after the editor connected"]  # the message type carries the level
     assert "below the level" not in err
 
 
@@ -52,7 +52,7 @@ def test_stderr_off_keeps_only_what_the_editor_could_not_receive(
     err, sent = _emit_before_and_after_connect(capsys)
     assert "before the editor connected" in err
     assert "after the editor connected" not in err
-    assert sent == ["INFO mu_lsp.test: after the editor connected"]
+    assert sent == ["mu_lsp.test: after the editor connected"]  # the message type carries the level
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,23 @@ def test_log_level_flag_then_environment_then_info(
     else:
         monkeypatch.setenv("MU_LOG_LEVEL", env)
     assert resolve_level(flag) == expected
+
+
+def test_no_traceback_reaches_a_log_unless_debugging() -> None:
+    import logging
+
+    from mu_lsp.server.logs import ScrubbingFormatter
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.getLogger("pygls.protocol").makeRecord(
+            "pygls.protocol", logging.ERROR, __file__, 1, "Unable to deserialize message\n%s", ("Traceback ...",), None
+        )
+        import sys
+
+        record.exc_info = sys.exc_info()
+    quiet = ScrubbingFormatter("%(name)s: %(message)s").format(record)
+    assert quiet == "pygls.protocol: Unable to deserialize message"
+    loud = ScrubbingFormatter("%(name)s: %(message)s", keep_tracebacks=True).format(record)
+    assert "Traceback" in loud and "ValueError: boom" in loud

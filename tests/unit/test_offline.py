@@ -11,14 +11,14 @@ from __future__ import annotations
 import inspect
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from mu_lsp.analysis.parse import parse
-from mu_lsp.llm.offline import MAX_BULLET, summarize_offline
+from mu_lsp.analysis.offline import MAX_BULLET, summarize_offline
+from mu_lsp.analysis.offline.phrasing import clip
+from mu_lsp.analysis.parsing import parse
 
 PYTHON = '''\
     @retry(times=3)
@@ -306,7 +306,7 @@ def test_tsx_component() -> None:
 
 def test_go_method() -> None:
     branches, calls, outcome = summarize(GO, "go", "Store.Apply")
-    assert branches == "Branches on: len(batch) == 0, err != nil, switch op.Kind; loops over batch"
+    assert branches == "Branches on: len(batch) == 0, switch op.Kind, err != nil; loops over batch"  # code order
     assert calls == "Calls: mu.Lock, s.validate, wal.Append, s.notify"  # Unlock, len, Errorf are noise
     assert "Returns early in 4 places" in outcome and "returns errors in 3 places" in outcome
     assert "mutates s.data[op.Key], s.version" in outcome
@@ -325,7 +325,9 @@ def test_rust_method() -> None:
 
 def test_java_method() -> None:
     branches, calls, outcome = summarize(JAVA, "java", "OrderService.placeOrder")
-    assert branches.startswith("Branches on: customer == null || items.is…, switch customer.getTier()")
+    assert branches.startswith(
+        "Branches on: customer == null || items.isEmpty(), available < item.getQuantity(), switch customer.getTier()"
+    )
     assert calls.startswith("Calls: inventory.available, Order, repository.save")
     assert "Returns an Order or null" in outcome
     assert "throws InventoryException" in outcome  # declared, and thrown
@@ -500,7 +502,7 @@ def test_garbage_never_raises(source: str, language: str) -> None:
     summarize(source, language)
 
 
-@pytest.mark.parametrize("language", ["kotlin", "", "c++", "<b>bold</b>"])
+@pytest.mark.parametrize("language", ["cobol", "", "c++", "<b>bold</b>"])
 def test_unknown_language_gets_a_generic_bullet(language: str) -> None:
     (bullet,) = summarize("fun f() {\n  return 1\n}", language)
     assert bullet.startswith("A 3-line function;") and "not analysed offline" in bullet
@@ -521,21 +523,10 @@ def _long_python(lines: int) -> str:
     return "def big(self, name, data, level):\n" + "\n".join(body) + "\n    return self.store\n"
 
 
-def _best_of(runs: int, source: str, language: str) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        summarize_offline(source, language, "big")
-        timings.append(time.perf_counter() - start)
-    return min(timings)
-
-
-def test_speed() -> None:
-    medium, huge = _long_python(200), _long_python(2000)
-    bullets = summarize(huge, "python", "big")
+def test_a_long_function_is_summarized_whole() -> None:
+    # timing is measured in benchmarks/bench_offline.py
+    bullets = summarize(_long_python(2000), "python", "big")
     assert "self.convert" in bullets[1] and "mutates self.store[item]" in bullets[2]
-    assert _best_of(5, medium, "python") < 0.015  # ~3 ms measured; the budget is 5 ms
-    assert _best_of(3, huge, "python") < 0.25  # ~30 ms measured
 
 
 @contextmanager
@@ -577,3 +568,35 @@ def test_deterministic() -> None:
     interleaved = [summarize_offline(source, language, "f") for source, language in reversed(cases)][::-1]
     assert first == interleaved
     assert first == [summarize_offline(source, language, "f") for source, language in cases]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("route.method !== method && route.pattern.test(path)", 30, "route.method !== method && …"),
+        ("job.Priority > 5 || len(job.Deps) == 0", 24, "job.Priority > 5 || …"),
+        ("level >= item['minimum'] > 3", 20, "level >= item…"),
+        ("item['minimum'].threshold.value", 20, "item['minimum']…"),
+        ("short enough", 20, "short enough"),
+    ],
+)
+def test_shortened_conditions_end_between_tokens(text: str, limit: int, expected: str) -> None:
+    assert clip(text, limit) == expected and len(expected) <= limit
+
+
+def test_branches_are_listed_in_code_order_and_never_cut_inside_a_word() -> None:
+    source = (
+        "def route(request, table):\n"
+        "    if request.method_name_that_is_long == 'POST' and request.headers_are_present_too:\n"
+        "        return 1\n"
+        "    for row in table:\n"
+        "        if row.wanted:\n"
+        "            return 2\n"
+        "    if table is None:\n"
+        "        return 3\n"
+        "    return 0\n"
+    )
+    branches = summarize(source, "python", "route")[0]
+    assert branches.startswith("Branches on: request.method_name_that_is_long == …, row.wanted, table is None"), (
+        branches
+    )

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from mu_lsp.llm.privacy import DEFAULT_EXCLUDES, ExcludeMatcher
+from mu_lsp.privacy.excludes import DEFAULT_EXCLUDES, ExcludeMatcher
 
 ROOT = "/home/ada/project"
 DEFAULTS = ExcludeMatcher.from_patterns(DEFAULT_EXCLUDES)
@@ -221,3 +221,69 @@ def test_default_list_is_well_formed() -> None:
     assert len(set(DEFAULT_EXCLUDES)) == len(DEFAULT_EXCLUDES)
     assert {"**/.env*", "**/secrets/**", "**/*.pem", "**/*.key", "**/id_rsa*"} <= set(DEFAULT_EXCLUDES)
     ExcludeMatcher.from_patterns(DEFAULT_EXCLUDES)  # every default compiles
+
+
+# -- the policy: defaults plus user globs, symlinks, only local files ------------------------
+
+from mu_lsp.privacy.policy import EXCLUDED_BY_PATTERN, PrivacyPolicy  # noqa: E402
+
+
+def test_a_user_glob_adds_to_the_defaults() -> None:
+    policy = PrivacyPolicy.from_settings(("generated/**",))
+    assert policy.is_excluded("/w/generated/x.py", "/w")
+    assert policy.is_excluded("/w/.env", "/w") and policy.is_excluded("/w/secrets/db.py", "/w")
+    assert not policy.is_excluded("/w/app.py", "/w")
+
+
+def test_a_user_negation_cannot_re_include_a_default() -> None:
+    policy = PrivacyPolicy.from_settings(("!**/.env*", "!secrets/**", "!**/secrets/**"))
+    assert policy.is_excluded("/w/.env", "/w") and policy.is_excluded("/w/secrets/db.py", "/w")
+
+
+def test_dropping_the_defaults_takes_an_explicit_setting() -> None:
+    policy = PrivacyPolicy.from_settings(("generated/**",), use_default_excludes=False)
+    assert not policy.is_excluded("/w/.env", "/w")
+    assert policy.is_excluded("/w/generated/x.py", "/w")
+
+
+def test_a_symlink_into_an_excluded_folder_is_excluded(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db.py").write_text("PASSWORD = 'x'\n")
+    (tmp_path / "src").mkdir()
+    link = tmp_path / "src" / "settings.py"
+    link.symlink_to(tmp_path / "secrets" / "db.py")
+    policy = PrivacyPolicy.from_settings(())
+    assert policy.refusal(link, tmp_path) == EXCLUDED_BY_PATTERN
+    assert policy.refusal(link.as_uri(), tmp_path) == EXCLUDED_BY_PATTERN
+    (tmp_path / "src" / "plain.py").write_text("x = 1\n")
+    assert policy.refusal(tmp_path / "src" / "plain.py", tmp_path) is None
+
+
+def test_a_symlinked_folder_is_resolved_too(tmp_path: Path) -> None:
+    (tmp_path / ".ssh").mkdir()
+    (tmp_path / ".ssh" / "helper.py").write_text("x = 1\n")
+    (tmp_path / "tools").symlink_to(tmp_path / ".ssh")
+    policy = PrivacyPolicy.from_settings(())
+    assert policy.is_excluded(tmp_path / "tools" / "helper.py", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "fugitive:///w/.git//0/secrets/db.py",
+        "fugitive:///w/.git//0/app.py",
+        "git:/w/app.py?%7B%22ref%22%3A%22HEAD%22%7D",
+        "vscode-vfs://github/org/repo/app.py",
+        "ssh://host/w/app.py",
+        "http://example.com/app.py",
+    ],
+)
+def test_only_local_files_and_unsaved_buffers_may_be_sent(uri: str) -> None:
+    policy = PrivacyPolicy.from_settings(())
+    reason = policy.refusal(uri, "/w")
+    assert reason is not None and reason.startswith("not a local file")
+
+
+@pytest.mark.parametrize("location", ["file:///w/app.py", "untitled:Untitled-1", "/w/app.py", "C:\\w\\app.py"])
+def test_local_files_and_untitled_are_sendable(location: str) -> None:
+    assert PrivacyPolicy.from_settings(()).refusal(location, "/w") is None

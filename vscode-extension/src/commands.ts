@@ -29,6 +29,15 @@ export const LANGUAGES = [
   "go",
   "rust",
   "java",
+  // C family (issue 18)
+  "c",
+  "cpp",
+  "csharp",
+  // PHP, Ruby, Kotlin, Swift (issue 18)
+  "php",
+  "ruby",
+  "kotlin",
+  "swift",
 ] as const;
 
 export interface EditorContext {
@@ -86,6 +95,9 @@ export interface CommandUi {
   lensesToggled(enabled: boolean): void;
 }
 
+/** What `mu: Summarize File` says when the server had nothing to schedule. */
+export const NOTHING_TO_SUMMARIZE = "mu: every complex function in this file is already summarized";
+
 function field(result: unknown, name: string): unknown {
   return typeof result === "object" && result !== null ? (result as Record<string, unknown>)[name] : undefined;
 }
@@ -106,6 +118,9 @@ export function executeCommandMiddleware(ui: CommandUi) {
       ui.showInformation(field(result, "text") as string);
     } else if (command === "mu.toggleLenses" && typeof field(result, "enabled") === "boolean") {
       ui.lensesToggled(field(result, "enabled") as boolean);
+    } else if (command === "mu.summarizeFile" && field(result, "ok") === true && field(result, "scheduled") === 0) {
+      // Otherwise nothing would happen at all: no progress, no lens changes.
+      ui.showInformation(NOTHING_TO_SUMMARIZE);
     }
     return result;
   };

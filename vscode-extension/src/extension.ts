@@ -6,7 +6,8 @@
 import * as vscode from "vscode";
 
 import { RESTART_DELAY_MS, debounce } from "./debounce";
-import { PYTHON_EXTENSION_ID, pythonEnvironments, watchPythonInterpreter } from "./python";
+import { watchEnvironments } from "./environments";
+import { installedPythonApis } from "./pythonExtensions";
 import { type KeyPrompts, isApiKeySecret, promptForApiKey } from "./secrets";
 import { MuServer } from "./server";
 import { explicitValue, needsRestart } from "./settings";
@@ -53,34 +54,24 @@ export function activate(context: vscode.ExtensionContext): void {
         restartSoon.trigger();
       }
     }),
-    // Trusting the workspace lets its mu.interpreter and mu.llm.apiBase apply.
+    // Trusting the workspace lets its mu.interpreter, mu.llm.apiBase and .murc.toml location keys apply.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       restartSoon.trigger();
     }),
   );
 
-  void watchPythonExtension(context, () => {
+  // Restart when the Python (Environments) extension's interpreter changes; it only matters without mu.interpreter.
+  void watchEnvironments(installedPythonApis(), () => {
     if (!interpreterSetting()) {
       restartSoon.trigger();
     }
-  });
+  }).then((watchers) => context.subscriptions.push(...watchers));
   void muServer.start();
 }
 
 export async function deactivate(): Promise<void> {
   await server?.stop();
   server = undefined;
-}
-
-/** Restart when the Python extension's active interpreter changes (it only matters without mu.interpreter). */
-async function watchPythonExtension(context: vscode.ExtensionContext, changed: () => void): Promise<void> {
-  if (!vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
-    return;
-  }
-  const watcher = watchPythonInterpreter(await pythonEnvironments((id) => vscode.extensions.getExtension(id)), changed);
-  if (watcher) {
-    context.subscriptions.push(watcher);
-  }
 }
 
 function interpreterSetting(): string {

@@ -1,30 +1,32 @@
 /**
  * Which Python runs the server, and whether `mu_lsp` is importable there.
  *
- * Order: the `mu.interpreter` setting, else the Python extension's active interpreter, else
- * `python3` (then `python`) on PATH. Nothing here imports `vscode` at run time: callers pass in
- * what the editor knows, so the tests run under plain node.
+ * Order: the `mu.interpreter` setting, else the interpreter the Python Environments or Python
+ * extension chose (`environments.ts`), else `python3` (then `python`) on PATH. Nothing here
+ * imports `vscode`: callers pass in what the editor knows, so the tests run under plain node.
  */
 
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 
-import type { Disposable, Event, Extension, Uri } from "vscode";
+import type { EnvironmentInterpreter } from "./environments";
 
 export interface InterpreterInputs {
   /** The `mu.interpreter` setting (may contain `${workspaceFolder}` and `~`). */
   settingValue: string | undefined;
   workspaceFolder?: string;
   home: string;
-  /** The Python extension's active interpreter, when it is installed and has one. */
-  pythonExtensionPath?: string;
+  /** The Python (Environments) extension's interpreter, when one is installed and has chosen one. */
+  environment?: EnvironmentInterpreter;
   /** Finds an executable on PATH. */
   which: (command: string) => string | undefined;
 }
 
 export interface Interpreter {
   command: string;
-  source: "setting" | "python-extension" | "path";
+  /** Arguments before `-m mu_lsp` (only an environment's run command has any). */
+  args: string[];
+  source: "setting" | EnvironmentInterpreter["source"] | "path";
 }
 
 export interface InterpreterProblem {
@@ -54,15 +56,15 @@ export function resolveInterpreter(inputs: InterpreterInputs): Interpreter | Int
     if (setting.includes("${workspaceFolder}") && inputs.workspaceFolder === undefined) {
       return { error: "mu: mu.interpreter uses ${workspaceFolder}, but no folder is open." };
     }
-    return { command: expandPath(setting, inputs.workspaceFolder, inputs.home), source: "setting" };
+    return { command: expandPath(setting, inputs.workspaceFolder, inputs.home), args: [], source: "setting" };
   }
-  if (inputs.pythonExtensionPath) {
-    return { command: inputs.pythonExtensionPath, source: "python-extension" };
+  if (inputs.environment) {
+    return { command: inputs.environment.command, args: [...inputs.environment.args], source: inputs.environment.source };
   }
   for (const candidate of ["python3", "python"]) {
     const found = inputs.which(candidate);
     if (found) {
-      return { command: found, source: "path" };
+      return { command: found, args: [], source: "path" };
     }
   }
   return { error: NO_INTERPRETER };
@@ -94,58 +96,6 @@ export function whichOnPath(
   return undefined;
 }
 
-// -- the Python extension's API (ms-python.python), only the part used here ---------------------
-
-export interface PythonEnvironmentsApi {
-  getActiveEnvironmentPath(resource?: Uri): { id?: string; path: string };
-  resolveEnvironment(environment: { path: string } | string): Thenable<{ executable: { uri?: Uri } } | undefined>;
-  onDidChangeActiveEnvironmentPath: Event<unknown>;
-}
-
-export interface PythonExtensionApi {
-  environments?: PythonEnvironmentsApi;
-}
-
-export const PYTHON_EXTENSION_ID = "ms-python.python";
-
-/** The environments API, or undefined when the Python extension is missing or fails. */
-export async function pythonEnvironments(
-  getExtension: (id: string) => Extension<PythonExtensionApi> | undefined,
-): Promise<PythonEnvironmentsApi | undefined> {
-  const extension = getExtension(PYTHON_EXTENSION_ID);
-  if (!extension) {
-    return undefined;
-  }
-  try {
-    const api = extension.isActive ? extension.exports : await extension.activate();
-    return api.environments;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The active interpreter's executable for `resource`, as the Python extension resolves it. */
-export async function pythonExtensionInterpreter(
-  api: PythonEnvironmentsApi | undefined,
-  resource: Uri | undefined,
-): Promise<string | undefined> {
-  if (!api) {
-    return undefined;
-  }
-  try {
-    const resolved = await api.resolveEnvironment(api.getActiveEnvironmentPath(resource));
-    return resolved?.executable.uri?.fsPath;
-  } catch {
-    return undefined;
-  }
-}
-
-export function watchPythonInterpreter(api: PythonEnvironmentsApi | undefined, changed: () => void): Disposable | undefined {
-  return api?.onDidChangeActiveEnvironmentPath(() => {
-    changed();
-  });
-}
-
 // -- is mu_lsp installed? ----------------------------------------------------------------------
 
 export type ImportCheck =
@@ -172,13 +122,14 @@ export const IMPORT_TIMEOUT_MS = 20_000;
 
 /** Runs `<python> -c "import mu_lsp"` (with a timeout) and says what went wrong, if anything. */
 export function checkMuLsp(
-  python: string,
+  interpreter: Pick<Interpreter, "command" | "args">,
   env: Record<string, string>,
   run: Runner = runFile,
   timeout = IMPORT_TIMEOUT_MS,
 ): Promise<ImportCheck> {
+  const python = interpreter.command;
   return new Promise((resolve) => {
-    run(python, ["-c", "import mu_lsp"], { timeout, env }, (error, _stdout, stderr) => {
+    run(python, [...interpreter.args, "-P", "-c", "import mu_lsp"], { timeout, env }, (error, _stdout, stderr) => {
       if (!error) {
         resolve({ ok: true });
       } else if (error.code === "ENOENT" || error.code === "EACCES") {
@@ -196,14 +147,15 @@ export function checkMuLsp(
 }
 
 /** The shell line that installs mu-lsp, quoted for the terminal's shell (`vscode.env.shell`). */
-export function installCommandLine(python: string, shell: string): string {
+export function installCommandLine(interpreter: Pick<Interpreter, "command" | "args">, shell: string): string {
   const name = path.basename(shell.replace(/\\/g, "/")).toLowerCase();
-  const args = "-m pip install mu-lsp";
+  const words = [interpreter.command, ...interpreter.args];
+  const tail = "-m pip install mu-lsp";
   if (name.startsWith("pwsh") || name.startsWith("powershell")) {
-    return `& '${python.replace(/'/g, "''")}' ${args}`;
+    return `& ${words.map((word) => `'${word.replace(/'/g, "''")}'`).join(" ")} ${tail}`;
   }
   if (name.startsWith("cmd")) {
-    return `"${python}" ${args}`;
+    return `${words.map((word) => `"${word}"`).join(" ")} ${tail}`;
   }
-  return `'${python.replace(/'/g, "'\\''")}' ${args}`;
+  return `${words.map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ")} ${tail}`;
 }

@@ -5,11 +5,9 @@
 
 import type { SecretStorage } from "vscode";
 
-export const KEY_VARIABLES = [
-  { label: "Anthropic", variable: "ANTHROPIC_API_KEY" },
-  { label: "OpenAI", variable: "OPENAI_API_KEY" },
-  { label: "OpenRouter", variable: "OPENROUTER_API_KEY" },
-] as const;
+import { KEY_VARIABLES } from "./generated";
+
+export { KEY_VARIABLES };
 
 export type KeyVariable = (typeof KEY_VARIABLES)[number]["variable"];
 

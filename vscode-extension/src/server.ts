@@ -14,16 +14,9 @@ import {
 } from "vscode-languageclient/node";
 
 import { type EditorContext, LANGUAGES, executeCommandMiddleware } from "./commands";
-import {
-  PYTHON_EXTENSION_ID,
-  checkMuLsp,
-  installCommandLine,
-  isProblem,
-  pythonEnvironments,
-  pythonExtensionInterpreter,
-  resolveInterpreter,
-  whichOnPath,
-} from "./python";
+import { environmentInterpreter } from "./environments";
+import { type Interpreter, checkMuLsp, installCommandLine, isProblem, resolveInterpreter, whichOnPath } from "./python";
+import { installedPythonApis, selectInterpreter } from "./pythonExtensions";
 import { serverEnvironment, storedKeys } from "./secrets";
 import { type ServerConfiguration, answerConfiguration, explicitValue, toServerConfiguration } from "./settings";
 import { STATUS_NOTIFICATION, type StatusBar, parseStatus } from "./status";
@@ -91,17 +84,12 @@ export class MuServer implements vscode.Disposable {
       true,
       vscode.workspace.isTrusted,
     );
-    const fromPythonExtension = setting?.trim()
-      ? undefined
-      : await pythonExtensionInterpreter(
-          await pythonEnvironments((id) => vscode.extensions.getExtension(id)),
-          folder?.uri,
-        );
+    const environment = setting?.trim() ? undefined : await environmentInterpreter(installedPythonApis(), folder?.uri);
     const interpreter = resolveInterpreter({
       settingValue: setting,
       workspaceFolder: folder?.uri.fsPath,
       home: os.homedir(),
-      pythonExtensionPath: fromPythonExtension,
+      environment,
       which: (command) => whichOnPath(command, process.env.PATH, isExecutable),
     });
     if (isProblem(interpreter)) {
@@ -109,15 +97,17 @@ export class MuServer implements vscode.Disposable {
       return;
     }
     const env = serverEnvironment(process.env, await storedKeys(this.secrets));
-    const check = await checkMuLsp(interpreter.command, env);
+    const check = await checkMuLsp(interpreter, env);
     if (!check.ok) {
-      this.fail(check.message, check.reason === "not-found" ? undefined : interpreter.command);
+      this.fail(check.message, check.reason === "not-found" ? undefined : interpreter);
       return;
     }
-    this.log("Info", `starting ${interpreter.command} -m mu_lsp (interpreter from ${interpreter.source})`);
+    // -P: the workspace (the server's working directory) is never on the import path.
+    const args = [...interpreter.args, "-P", "-m", "mu_lsp"];
+    this.log("Info", `starting ${[interpreter.command, ...args].join(" ")} (interpreter from ${interpreter.source})`);
     const serverOptions: ServerOptions = {
       command: interpreter.command,
-      args: ["-m", "mu_lsp"],
+      args,
       transport: TransportKind.stdio,
       options: { env, cwd: folder?.uri.fsPath },
     };
@@ -172,8 +162,11 @@ export class MuServer implements vscode.Disposable {
       traceOutputChannel: this.trace,
       // Sends workspace/didChangeConfiguration when mu.* changes; the server then re-pulls.
       synchronize: { configurationSection: "mu" },
-      // No initializationOptions: the server keeps that layer for the whole session, so a setting
-      // the user later clears would linger. workspace/configuration alone carries VS Code's values.
+      // Settings travel only through workspace/configuration (the server keeps initializationOptions
+      // for the whole session, so a setting the user later cleared would linger). The one thing sent
+      // at start is workspace trust: it lets the workspace's .murc.toml choose api_base, the Ollama
+      // address and the cache directory. Granting trust restarts the server (extension.ts).
+      initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
       middleware: {
         workspace: {
           configuration: (params, token, next) =>
@@ -192,7 +185,7 @@ export class MuServer implements vscode.Disposable {
   }
 
   /** Says why the server is not running, with the buttons that fix it. */
-  private fail(message: string, installFor?: string): void {
+  private fail(message: string, installFor?: Interpreter): void {
     this.log("Error", message);
     this.statusBar.setPhase("failed", message);
     const install = "Install mu-lsp";
@@ -207,7 +200,7 @@ export class MuServer implements vscode.Disposable {
     });
   }
 
-  private install(python: string): void {
+  private install(python: Interpreter): void {
     const terminal = vscode.window.createTerminal({ name: "mu: install mu-lsp" });
     terminal.show();
     terminal.sendText(installCommandLine(python, vscode.env.shell));
@@ -228,14 +221,6 @@ function activeEditor(): EditorContext | undefined {
   }
   const { uri, languageId } = editor.document;
   return { uri: uri.toString(), scheme: uri.scheme, languageId, line: editor.selection.active.line };
-}
-
-async function selectInterpreter(): Promise<void> {
-  if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
-    await vscode.commands.executeCommand("python.setInterpreter");
-  } else {
-    await vscode.commands.executeCommand("workbench.action.openSettings", "mu.interpreter");
-  }
 }
 
 function isExecutable(candidate: string): boolean {

@@ -6,6 +6,8 @@
  * the project's `.murc.toml`.
  */
 
+import { SETTINGS as DECLARED_SETTINGS, TRUSTED_ONLY } from "./generated";
+
 export interface InspectResult<T> {
   globalValue?: T;
   workspaceValue?: T;
@@ -16,24 +18,14 @@ export type Inspector = (key: string) => InspectResult<unknown> | undefined;
 
 export type ServerConfiguration = Record<string, Record<string, unknown>>;
 
-/** VS Code key (under `mu.`) → [table, key] in `.murc.toml`. */
-export const SETTINGS: ReadonlyArray<readonly [string, string, string]> = [
-  ["llm.provider", "llm", "provider"],
-  ["llm.model", "llm", "model"],
-  ["llm.apiBase", "llm", "api_base"],
-  ["llm.concurrency", "llm", "concurrency"],
-  ["llm.maxSessionCostUsd", "llm", "max_session_cost_usd"],
-  ["complexity.cyclomatic", "complexity", "cyclomatic"],
-  ["complexity.cognitive", "complexity", "cognitive"],
-  ["summarize.on", "summarize", "on"],
-  ["privacy.exclude", "privacy", "exclude"],
-];
+/** VS Code key (under `mu.`) → [table, key] in `.murc.toml` (declared by the server: generated.ts). */
+export const SETTINGS: ReadonlyArray<readonly [string, string, string]> = DECLARED_SETTINGS;
 
 /**
  * Settings a workspace may not choose until it is trusted (`restrictedConfigurations` in
  * package.json): which program runs, and where code and API keys are sent.
  */
-export const RESTRICTED_SETTINGS: ReadonlySet<string> = new Set(["interpreter", "llm.apiBase"]);
+export const RESTRICTED_SETTINGS: ReadonlySet<string> = new Set(["interpreter", ...TRUSTED_ONLY]);
 
 /** Settings whose change needs a new server process; the server re-pulls the others. */
 export const RESTART_SETTINGS = ["mu.interpreter", "mu.trace.server"] as const;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { type CommandUi, type EditorContext, executeCommandMiddleware, fillArguments } from "../src/commands";
+import { type CommandUi, type EditorContext, NOTHING_TO_SUMMARIZE, executeCommandMiddleware, fillArguments } from "../src/commands";
 
 const editor: EditorContext = { uri: "file:///w/a.py", scheme: "file", languageId: "python", line: 41 };
 
@@ -87,4 +87,20 @@ test("stats are shown, the lens toggle reaches the status bar, server errors are
   await middleware("mu.clearCache", [], () => null);
   assert.deepEqual(shown, ["info: 12 requests, 3 cache hits, $0.004", "error: mu.summarizeFunction: no function at line 4"]);
   assert.deepEqual(toggled, [false]);
+});
+
+test("Summarize File says so when every complex function is already summarized", async () => {
+  const { ui, shown } = recordingUi(editor);
+  const middleware = executeCommandMiddleware(ui);
+  assert.deepEqual(await middleware("mu.summarizeFile", [], () => ({ ok: true, scheduled: 0 })), { ok: true, scheduled: 0 });
+  assert.deepEqual(shown, [`info: ${NOTHING_TO_SUMMARIZE}`]);
+  assert.equal(NOTHING_TO_SUMMARIZE, "mu: every complex function in this file is already summarized");
+
+  // Work scheduled shows as progress and lenses, not as a message; failures stay errors.
+  shown.length = 0;
+  await middleware("mu.summarizeFile", [], () => ({ ok: true, scheduled: 2 }));
+  await middleware("mu.summarizeFile", [], () => ({ ok: true }));
+  await middleware("mu.summarizeFile", [], () => ({ ok: false, error: "mu.summarizeFile: this file is excluded or too large to summarize" }));
+  await middleware("mu.summarizeFunction", [], () => ({ ok: true, scheduled: 0 }));
+  assert.deepEqual(shown, ["error: mu.summarizeFile: this file is excluded or too large to summarize"]);
 });

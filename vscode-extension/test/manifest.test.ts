@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 
 import { EXTENSION_COMMANDS, LANGUAGES, SERVER_COMMANDS } from "../src/commands";
+import { PROVIDERS } from "../src/generated";
 import { RESTRICTED_SETTINGS, SETTINGS } from "../src/settings";
 
 interface Manifest {
@@ -59,7 +60,7 @@ test("every setting the server receives is contributed, with a description and a
   assert.equal(Object.keys(properties).length, SETTINGS.length + 2); // + mu.interpreter, mu.trace.server
   const provider = properties["mu.llm.provider"];
   assert.ok(provider);
-  assert.deepEqual(provider.enum, ["auto", "anthropic", "openai", "ollama", "openrouter", "offline"]);
+  assert.deepEqual(provider.enum, ["auto", ...PROVIDERS]); // the server's table: tools/sync_extension.py
   assert.equal(provider.default, "auto");
   assert.deepEqual(properties["mu.summarize.on"]?.default, ["open", "save"]);
   assert.deepEqual(properties["mu.trace.server"]?.enum, ["off", "messages", "verbose"]);

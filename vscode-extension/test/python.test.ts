@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import type { Extension, Uri } from "vscode";
-
 import {
-  type PythonEnvironmentsApi,
-  type PythonExtensionApi,
   type RunError,
   type Runner,
   NO_INTERPRETER,
@@ -14,8 +10,6 @@ import {
   expandPath,
   installCommandLine,
   isProblem,
-  pythonEnvironments,
-  pythonExtensionInterpreter,
   resolveInterpreter,
   whichOnPath,
 } from "../src/python";
@@ -29,10 +23,10 @@ test("the mu.interpreter setting wins over everything", () => {
   const found = resolveInterpreter({
     settingValue: "/opt/venv/bin/python",
     home: "/home/me",
-    pythonExtensionPath: "/usr/bin/python3.12",
+    environment: { command: "/usr/bin/python3.12", args: [], source: "python-extension" },
     which: onPath("python3", "python"),
   });
-  assert.deepEqual(found, { command: "/opt/venv/bin/python", source: "setting" });
+  assert.deepEqual(found, { command: "/opt/venv/bin/python", args: [], source: "setting" });
 });
 
 test("the setting expands ${workspaceFolder} and ~", () => {
@@ -43,10 +37,11 @@ test("the setting expands ${workspaceFolder} and ~", () => {
       home: "/home/me",
       which: onPath(),
     }),
-    { command: "/work/app/.venv/bin/python", source: "setting" },
+    { command: "/work/app/.venv/bin/python", args: [], source: "setting" },
   );
   assert.deepEqual(resolveInterpreter({ settingValue: " ~/envs/mu/bin/python ", home: "/home/me", which: onPath() }), {
     command: path.join("/home/me", "envs/mu/bin/python"),
+    args: [],
     source: "setting",
   });
   assert.equal(expandPath("~", undefined, "/home/me"), "/home/me");
@@ -59,17 +54,33 @@ test("${workspaceFolder} without an open folder is a clear problem", () => {
   assert.match(found.error, /no folder is open/);
 });
 
-test("then the Python extension's interpreter, then python3, then python", () => {
+test("then the Python (Environments) extension's interpreter, then python3, then python", () => {
   assert.deepEqual(
-    resolveInterpreter({ settingValue: "", home: "/h", pythonExtensionPath: "/opt/py/bin/python", which: onPath("python3") }),
-    { command: "/opt/py/bin/python", source: "python-extension" },
+    resolveInterpreter({
+      settingValue: "",
+      home: "/h",
+      environment: { command: "/opt/py/bin/python", args: [], source: "python-extension" },
+      which: onPath("python3"),
+    }),
+    { command: "/opt/py/bin/python", args: [], source: "python-extension" },
+  );
+  assert.deepEqual(
+    resolveInterpreter({
+      settingValue: "",
+      home: "/h",
+      environment: { command: "/opt/conda/bin/conda", args: ["run", "-p", "/envs/x", "python"], source: "python-environments" },
+      which: onPath("python3"),
+    }),
+    { command: "/opt/conda/bin/conda", args: ["run", "-p", "/envs/x", "python"], source: "python-environments" },
   );
   assert.deepEqual(resolveInterpreter({ settingValue: "  ", home: "/h", which: onPath("python3", "python") }), {
     command: "/usr/bin/python3",
+    args: [],
     source: "path",
   });
   assert.deepEqual(resolveInterpreter({ settingValue: undefined, home: "/h", which: onPath("python") }), {
     command: "/usr/bin/python",
+    args: [],
     source: "path",
   });
 });
@@ -101,59 +112,6 @@ test("which searches PATH in order and skips empty entries", () => {
   );
 });
 
-// -- the Python extension's API ----------------------------------------------------------------
-
-function fakeEnvironments(resolved: string | undefined, seen: unknown[] = []): PythonEnvironmentsApi {
-  return {
-    getActiveEnvironmentPath: (resource) => {
-      seen.push(resource);
-      return { path: "/envs/active" };
-    },
-    resolveEnvironment: (environment) => {
-      seen.push(environment);
-      return Promise.resolve(resolved === undefined ? undefined : { executable: { uri: { fsPath: resolved } as Uri } });
-    },
-    onDidChangeActiveEnvironmentPath: () => ({ dispose: () => undefined }),
-  };
-}
-
-test("the Python extension's active environment resolves to its executable", async () => {
-  const seen: unknown[] = [];
-  const folder = { fsPath: "/work/app" } as Uri;
-  assert.equal(await pythonExtensionInterpreter(fakeEnvironments("/envs/active/bin/python", seen), folder), "/envs/active/bin/python");
-  assert.deepEqual(seen, [folder, { path: "/envs/active" }]);
-  assert.equal(await pythonExtensionInterpreter(fakeEnvironments(undefined), folder), undefined);
-  assert.equal(await pythonExtensionInterpreter(undefined, folder), undefined);
-  const broken = { ...fakeEnvironments("/x"), resolveEnvironment: () => Promise.reject(new Error("boom")) };
-  assert.equal(await pythonExtensionInterpreter(broken, folder), undefined);
-});
-
-test("the Python extension is activated only when installed", async () => {
-  const environments = fakeEnvironments("/p");
-  let activated = 0;
-  const extension = {
-    isActive: false,
-    exports: {},
-    activate: () => {
-      activated += 1;
-      return Promise.resolve({ environments });
-    },
-  } as unknown as Extension<PythonExtensionApi>;
-  const asked: string[] = [];
-  assert.equal(
-    await pythonEnvironments((id) => {
-      asked.push(id);
-      return extension;
-    }),
-    environments,
-  );
-  assert.deepEqual(asked, ["ms-python.python"]);
-  assert.equal(activated, 1);
-  assert.equal(await pythonEnvironments(() => undefined), undefined);
-  const failing = { isActive: false, activate: () => Promise.reject(new Error("no")) } as unknown as Extension<PythonExtensionApi>;
-  assert.equal(await pythonEnvironments(() => failing), undefined);
-});
-
 // -- is mu_lsp importable? ---------------------------------------------------------------------
 
 function runner(error: RunError | null, stderr = ""): { run: Runner; calls: unknown[][] } {
@@ -171,32 +129,42 @@ function failure(fields: Partial<RunError>): RunError {
   return Object.assign(new Error("Command failed"), fields);
 }
 
-test("the import check runs `<python> -c \"import mu_lsp\"` with a timeout and the server's environment", async () => {
+test("the import check runs `<python> -P -c \"import mu_lsp\"` (the workspace never importable) with a timeout and the server's environment", async () => {
   const { run, calls } = runner(null);
-  assert.deepEqual(await checkMuLsp("/venv/bin/python", { PATH: "/bin", OPENAI_API_KEY: "k" }, run, 5000), { ok: true });
-  assert.deepEqual(calls, [["/venv/bin/python", ["-c", "import mu_lsp"], { timeout: 5000, env: { PATH: "/bin", OPENAI_API_KEY: "k" } }]]);
+  const venv = { command: "/venv/bin/python", args: [] };
+  assert.deepEqual(await checkMuLsp(venv, { PATH: "/bin", OPENAI_API_KEY: "k" }, run, 5000), { ok: true });
+  assert.deepEqual(calls, [["/venv/bin/python", ["-P", "-c", "import mu_lsp"], { timeout: 5000, env: { PATH: "/bin", OPENAI_API_KEY: "k" } }]]);
+  // An environment's run command keeps its own arguments first.
+  const conda = { command: "/opt/conda/bin/conda", args: ["run", "-p", "/envs/x", "python"] };
+  await checkMuLsp(conda, {}, run, 5000);
+  assert.deepEqual(calls[1]?.slice(0, 2), ["/opt/conda/bin/conda", ["run", "-p", "/envs/x", "python", "-P", "-c", "import mu_lsp"]]);
 });
 
 test("the import check tells a missing package from a missing interpreter, a timeout and a crash", async () => {
-  const missing = await checkMuLsp("/py", {}, runner(failure({ code: 1 }), "ModuleNotFoundError: No module named 'mu_lsp'\n").run);
+  const missing = await checkMuLsp({ command: "/py", args: [] }, {}, runner(failure({ code: 1 }), "ModuleNotFoundError: No module named 'mu_lsp'\n").run);
   assert.deepEqual(missing, { ok: false, reason: "missing", message: "mu: the mu-lsp package is not installed for /py." });
 
-  const notFound = await checkMuLsp("/nope", {}, runner(failure({ code: "ENOENT" })).run);
+  const notFound = await checkMuLsp({ command: "/nope", args: [] }, {}, runner(failure({ code: "ENOENT" })).run);
   assert.equal(notFound.ok ? "ok" : notFound.reason, "not-found");
 
-  const slow = await checkMuLsp("/py", {}, runner(failure({ killed: true, code: null })).run, 2000);
+  const slow = await checkMuLsp({ command: "/py", args: [] }, {}, runner(failure({ killed: true, code: null })).run, 2000);
   assert.equal(!slow.ok && slow.message, "mu: /py took more than 2 s to import mu_lsp.");
 
-  const crash = await checkMuLsp("/py", {}, runner(failure({ code: 1 }), "Traceback\nImportError: libfoo.so\n").run);
+  const crash = await checkMuLsp({ command: "/py", args: [] }, {}, runner(failure({ code: 1 }), "Traceback\nImportError: libfoo.so\n").run);
   assert.deepEqual(crash, { ok: false, reason: "failed", message: "mu: /py could not import mu_lsp: ImportError: libfoo.so" });
 });
 
 test("the install line quotes the interpreter for the terminal's shell", () => {
-  assert.equal(installCommandLine("/home/me/my env/bin/python", "/bin/bash"), "'/home/me/my env/bin/python' -m pip install mu-lsp");
-  assert.equal(installCommandLine("/it's/python", "/usr/bin/zsh"), "'/it'\\''s/python' -m pip install mu-lsp");
+  const python = (command: string, ...args: string[]) => ({ command, args });
+  assert.equal(installCommandLine(python("/home/me/my env/bin/python"), "/bin/bash"), "'/home/me/my env/bin/python' -m pip install mu-lsp");
+  assert.equal(installCommandLine(python("/it's/python"), "/usr/bin/zsh"), "'/it'\\''s/python' -m pip install mu-lsp");
   assert.equal(
-    installCommandLine("C:\\Py 3\\python.exe", "C:\\Program Files\\PowerShell\\7\\pwsh.exe"),
+    installCommandLine(python("C:\\Py 3\\python.exe"), "C:\\Program Files\\PowerShell\\7\\pwsh.exe"),
     "& 'C:\\Py 3\\python.exe' -m pip install mu-lsp",
   );
-  assert.equal(installCommandLine("C:\\Py\\python.exe", "C:\\Windows\\System32\\cmd.exe"), '"C:\\Py\\python.exe" -m pip install mu-lsp');
+  assert.equal(installCommandLine(python("C:\\Py\\python.exe"), "C:\\Windows\\System32\\cmd.exe"), '"C:\\Py\\python.exe" -m pip install mu-lsp');
+  assert.equal(
+    installCommandLine(python("/opt/conda/bin/conda", "run", "-p", "/envs/my env", "python"), "/bin/bash"),
+    "'/opt/conda/bin/conda' 'run' '-p' '/envs/my env' 'python' -m pip install mu-lsp",
+  );
 });

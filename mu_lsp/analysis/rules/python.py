@@ -13,7 +13,7 @@ direct recursion adds 1. complexipy only looks for expressions in certain places
 values, returns, raises, asserts, conditions, `with` items, expression statements) and only
 descends through certain expression kinds (calls' positional arguments, containers,
 comparisons, ternaries, lambdas, comprehensions, `not`), so an `a or b` in a keyword
-argument does not count. `_reachable` mirrors that so the figures agree.
+argument does not count. `_derive` mirrors that so the figures agree.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from functools import cached_property
 
 import tree_sitter as ts
 
-from mu_lsp.analysis.engine import FLAG_ASSERT, FunctionShape, node_end_row
+from mu_lsp.analysis.ancestry import Ancestry, Up
+from mu_lsp.analysis.engine import FLAG_ASSERT, Callee, FunctionShape, Scorer, node_end_row
 from mu_lsp.analysis.languages import grammar
-from mu_lsp.analysis.rules.recursion import mentions_call
 
 _COMPREHENSIONS = (
     "list_comprehension",
@@ -36,7 +36,8 @@ _COMPREHENSIONS = (
 
 QUERY = "\n".join(
     [
-        "(function_definition) @fn",
+        "[(function_definition) (lambda)] @fn",
+        "(decorated_definition) @wrapper",
         "(class_definition) @container",
         "(if_statement) @if",
         "(elif_clause) @elif",
@@ -64,7 +65,6 @@ QUERY = "\n".join(
         "(case_clause consequence: (block) @nest)",
         "(conditional_expression . (_) @nest)",
         "(conditional_expression (_) @nest .)",
-        "(lambda body: (_) @nest)",
         *(f"({c} body: (_) @nest)" for c in _COMPREHENSIONS),
     ]
 )
@@ -88,65 +88,54 @@ _STATEMENTS = frozenset({"expression_statement", "return_statement", "raise_stat
 _BOOL_WRAPPERS = frozenset({"parenthesized_expression", "not_operator", "unary_operator"})
 
 
-def _is_field(parent: ts.Node, name: str, child: ts.Node) -> bool:
-    target = parent.child_by_field_name(name)
-    return target is not None and target.start_byte == child.start_byte
+# (node type, whether complexipy's expression walk reaches the node, parent's type)
+_State = tuple[str, bool, "str | None"]
 
 
-def _reachable(node: ts.Node) -> bool:
-    """Whether complexipy's expression walk reaches `node` from its statement."""
-    child = node
-    parent = node.parent
-    while parent is not None:
-        kind = parent.type
-        if kind in _TRANSPARENT:
-            pass
-        elif kind in _STATEMENTS or kind == "with_item":
-            return True
-        elif kind in ("assignment", "augmented_assignment"):
-            if not _is_field(parent, "right", child):
-                return False
-        elif kind in ("if_statement", "elif_clause", "while_statement"):
-            return _is_field(parent, "condition", child)
-        elif kind == "for_statement":
-            return _is_field(parent, "right", child)
-        elif kind == "as_pattern":
-            if parent.named_children[0].start_byte != child.start_byte:
-                return False
-        elif kind == "lambda":
-            if not _is_field(parent, "body", child):
-                return False
-        elif kind == "for_in_clause":
-            if not _is_field(parent, "right", child):
-                return False
-        elif kind == "if_clause":
-            grand = parent.parent
-            if grand is None or grand.type == "case_clause":
-                return False
-        elif kind == "pair":
-            grand = parent.parent
-            if grand is None:
-                return False
-            if grand.type == "dictionary" and not _is_field(parent, "value", child):
-                return False
-        elif kind == "call":
-            if child.type not in ("argument_list", "generator_expression"):
-                return False
-        else:
-            return False
-        child = parent
-        parent = parent.parent
-    return False
+def _derive(parent: _State | None, node: ts.Node, field: str | None) -> _State:
+    """Whether complexipy's walk reaches `node`, from its parent's answer (top-down, once per
+    node on a path: the bottom-up walk it replaces was cubic on deep ternary chains)."""
+    kind = node.type
+    if parent is None:
+        return kind, False, None
+    above, reached, grand = parent
+    if above in _TRANSPARENT:
+        reach = reached
+    elif above in _STATEMENTS or above == "with_item":
+        reach = True
+    elif above in ("assignment", "augmented_assignment"):
+        reach = reached and field == "right"
+    elif above in ("if_statement", "elif_clause", "while_statement"):
+        reach = field == "condition"
+    elif above == "for_statement":
+        reach = field == "right"
+    elif above == "as_pattern":
+        reach = reached and field != "alias"
+    elif above == "lambda":
+        reach = reached and field == "body"
+    elif above == "for_in_clause":
+        reach = reached and field == "right"
+    elif above == "if_clause":
+        reach = reached and grand != "case_clause"
+    elif above == "pair":
+        reach = reached and (grand != "dictionary" or field == "value")
+    elif above == "call":
+        reach = reached and kind in ("argument_list", "generator_expression")
+    elif above == "dictionary_splat":  # `{**(a or b)}`: a dict entry; `f(**x)` is a keyword
+        reach = reached and grand == "dictionary"
+    else:
+        reach = False
+    return kind, reach, above
 
 
-def _boolean_score(top: ts.Node) -> int:
-    """complexipy's score for one boolean expression.
+def _boolean_score(top: ts.Node, members: set[int]) -> tuple[int, int]:
+    """(operators, complexipy's cognitive score) of one boolean expression; marks its parts.
 
     1 for the expression, plus 1 for each nested operator that differs from its parent's
     (`a and b or c` is 2) or that sits under a `not` (`a or not (b or c)` is 2).
-    Iterative, so a 3000-term chain cannot exhaust the stack.
+    Iterative, so a 7,000-term chain cannot exhaust the stack.
     """
-    total = 0
+    total = operators = 0
     stack: list[tuple[ts.Node, str | None, bool]] = [(top, None, False)]
     while stack:
         node, parent_op, via_unary = stack.pop()
@@ -154,28 +143,33 @@ def _boolean_score(top: ts.Node) -> int:
         if kind == "parenthesized_expression":
             stack.extend((child, parent_op, via_unary) for child in node.named_children)
         elif kind == "boolean_operator":
-            operator = node.child_by_field_name("operator")
-            op = operator.type if operator is not None else ""
+            members.add(node.id)
+            operators += 1
+            children = node.children
+            if len(children) == 3 and not children[1].is_named:
+                op = children[1].type
+                named = [children[0], children[2]]
+            else:  # a comment among them
+                operator = node.child_by_field_name("operator")
+                op = operator.type if operator is not None else ""
+                named = node.named_children
             if parent_op is None or via_unary or op != parent_op:
                 total += 1
-            stack.extend((child, op, False) for child in node.named_children)
+            stack.extend((child, op, False) for child in named)
         elif kind in ("not_operator", "unary_operator"):
             argument = node.child_by_field_name("argument")
             if argument is not None:
                 stack.append((argument, parent_op, True))
-    return total
+    return operators, total
 
 
-def _is_first_wildcard_case(case: ts.Node) -> bool:
+def _first_wildcard_case(match: ts.Node) -> ts.Node | None:
     """radon does not count one wildcard case per match: the first `case _`/`case name`."""
-    if not _is_wildcard_case(case):
-        return False
-    sibling = case.prev_named_sibling
-    while sibling is not None:
-        if sibling.type == "case_clause" and _is_wildcard_case(sibling):
-            return False
-        sibling = sibling.prev_named_sibling
-    return True
+    body = match.child_by_field_name("body")
+    for case in body.named_children if body is not None else ():
+        if case.type == "case_clause" and _is_wildcard_case(case):
+            return case
+    return None
 
 
 def _is_wildcard_case(case: ts.Node) -> bool:
@@ -194,22 +188,28 @@ class PythonRules:
     """Counting rules for Python (see the module docstring)."""
 
     language: str = "python"
-    function_types: frozenset[str] = frozenset({"function_definition"})
+    function_types: frozenset[str] = frozenset({"function_definition", "lambda"})
+    named_by_context: frozenset[str] = frozenset()  # decorators come as @wrapper captures
+    call_openers: bytes = b"("
+    attribute_calls: bool = False
 
     @cached_property
     def query(self) -> ts.Query:
         return ts.Query(grammar("python"), QUERY)
 
     @cached_property
-    def _calls(self) -> ts.Query:
-        return ts.Query(grammar("python"), "(call function: (identifier) @callee)")
+    def calls_query(self) -> ts.Query:
+        return ts.Query(grammar("python"), "(call) @call")
 
-    def describe_function(self, node: ts.Node, source: bytes) -> FunctionShape | None:
+    def describe_function(self, node: ts.Node, source: bytes, up: Up | None = None) -> FunctionShape | None:
+        if node.type != "function_definition":
+            return None
         name = node.child_by_field_name("name")
         body = node.child_by_field_name("body")
         if name is None or body is None:
             return None
-        outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
+        parent = (up if up is not None else Up(node))[0]
+        outer = parent if parent is not None and parent.type == "decorated_definition" else node
         colon = body.prev_sibling
         signature_end = colon.end_point.row if colon is not None else body.start_point.row
         return FunctionShape(
@@ -223,76 +223,97 @@ class PythonRules:
             body=body,
         )
 
-    def anonymous_body(self, node: ts.Node) -> ts.Node | None:
-        return None
+    def anonymous_body(self, node: ts.Node) -> tuple[ts.Node, bool] | None:
+        """A lambda nests its body, and a call inside it is not its enclosing function's."""
+        body = node.child_by_field_name("body") if node.type == "lambda" else None
+        return (body, True) if body is not None else None
 
-    def container_name(self, node: ts.Node, source: bytes) -> tuple[str, bool] | None:
+    def container_name(self, node: ts.Node, source: bytes, up: Up | None = None) -> tuple[str, bool] | None:
         name = node.child_by_field_name("name")
         if name is None:
             return None
         return source[name.start_byte : name.end_byte].decode("utf-8", "replace"), True
 
-    def score(self, kind: str, node: ts.Node, nesting: int, flags: int) -> tuple[int, int]:
+    def else_region(self, node: ts.Node) -> ts.Node | None:
+        """Python's else bodies are captured as nesting regions by the query."""
+        return None
+
+    def scorer(self, tree: ts.Tree, source: bytes) -> Scorer:
+        return _PythonScorer(tree)
+
+    def callee(self, call: ts.Node, source: bytes) -> Callee | None:
+        """complexipy counts a call by bare name only."""
+        function = call.child_by_field_name("function")
+        if function is None or function.type != "identifier":
+            return None
+        return Callee(source[function.start_byte : function.end_byte].decode("utf-8", "replace"), None, 0)
+
+
+class _PythonScorer:
+    """Scores one tree; ternaries, boolean expressions and comprehensions ask the ancestry
+    cursor whether complexipy reaches them (they arrive in document order)."""
+
+    __slots__ = ("_ancestry", "_booleans", "_free_cases", "_in_boolean")
+
+    def __init__(self, tree: ts.Tree) -> None:
+        self._ancestry: Ancestry[_State] = Ancestry(tree.root_node, _derive)
+        self._free_cases: set[int] = set()
+        self._in_boolean: set[int] = set()
+        self._booleans: dict[int, tuple[int, int]] = {}
+
+    def keep(self, kind: str, node: ts.Node) -> bool:
+        """A boolean expression is scored whole at its top; its parts are dropped."""
+        if kind != "bool":
+            return True
+        if node.id in self._in_boolean:
+            return False
+        self._booleans[node.id] = _boolean_score(node, self._in_boolean)
+        return True
+
+    def __call__(self, kind: str, node: ts.Node, nesting: int, flags: int) -> tuple[int, int]:
         cyclomatic = 0 if flags & FLAG_ASSERT else 1
         if kind in ("if", "loop", "except"):
             return cyclomatic, 1 + nesting
-        if kind in ("elif",):
+        if kind == "elif":
             return cyclomatic, 1
         if kind == "if_else":
             return 0, 1
         if kind in ("loop_else", "try_else"):
             return cyclomatic, 0
         if kind == "match":
+            free = _first_wildcard_case(node)
+            if free is not None:
+                self._free_cases.add(free.id)
             return 0, 1 + nesting
         if kind == "case":
-            return (0 if _is_first_wildcard_case(node) else cyclomatic), 0
+            return (0 if node.id in self._free_cases else cyclomatic), 0
         if kind == "assert":
             return 1, 0
         if kind == "ternary":
-            return cyclomatic, (1 + nesting if _reachable(node) else 0)
+            return cyclomatic, (1 + nesting if self._reached(node, 1) else 0)
         if kind == "bool":
-            return cyclomatic, self._boolean_cognitive(node)
+            operators, score = self._booleans.get(node.id, (1, 1))
+            return cyclomatic * operators, (score if self._reached_boolean(node) else 0)
         if kind == "comp_for":
-            parent = node.parent
-            return cyclomatic, (1 + nesting if parent is not None and _reachable(parent) else 0)
+            return cyclomatic, (1 + nesting if self._reached(node, 2) else 0)
         if kind == "comp_if":
-            parent = node.parent
-            return cyclomatic, (1 if parent is not None and _reachable(parent) else 0)
+            return cyclomatic, (1 if self._reached(node, 2) else 0)
         return 0, 0
 
-    def _boolean_cognitive(self, node: ts.Node) -> int:
-        top = node
-        parent = node.parent
-        while parent is not None and parent.type in _BOOL_WRAPPERS:
-            top = parent
-            parent = parent.parent
-        if parent is not None and parent.type == "boolean_operator":
-            return 0  # part of a larger boolean expression, counted at its root
-        if not _reachable(top):
-            return 0
-        return _boolean_score(top)
+    def _reached(self, node: ts.Node, level: int) -> bool:
+        """Whether complexipy reaches `node` (level 1) or its parent (level 2)."""
+        ancestry = self._ancestry
+        return ancestry.seek(node) and len(ancestry.states) >= level and ancestry.states[-level][1]
 
-    def recursion_row(self, shape: FunctionShape, source: bytes) -> int | None:
-        body = shape.body
-        if not mentions_call(source, shape.name, body.start_byte, body.end_byte, allow_attribute=False):
-            return None
-        cursor = ts.QueryCursor(self._calls)
-        cursor.set_byte_range(body.start_byte, body.end_byte)
-        for callee in cursor.captures(body).get("callee", []):
-            if source[callee.start_byte : callee.end_byte].decode("utf-8", "replace") != shape.name:
-                continue
-            if _directly_inside(callee, body):
-                return callee.start_point.row
-        return None
-
-
-def _directly_inside(node: ts.Node, body: ts.Node) -> bool:
-    """True when no function, class or lambda lies between `node` and `body`."""
-    parent = node.parent
-    while parent is not None and parent.start_byte >= body.start_byte:
-        if parent.start_byte == body.start_byte and parent.end_byte == body.end_byte:
-            return True
-        if parent.type in ("function_definition", "class_definition", "lambda"):
+    def _reached_boolean(self, node: ts.Node) -> bool:
+        """Whether complexipy reaches the top of this boolean expression: the outermost of the
+        parentheses, `not`s and signs around it (it is never inside another boolean: then it
+        would be part of that one, see `keep`)."""
+        ancestry = self._ancestry
+        if not ancestry.seek(node):
             return False
-        parent = parent.parent
-    return False
+        states = ancestry.states
+        top = len(states) - 1
+        while top > 0 and states[top - 1][0] in _BOOL_WRAPPERS:
+            top -= 1
+        return states[top][1]
