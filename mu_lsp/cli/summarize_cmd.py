@@ -54,9 +54,9 @@ def _collect(paths: list[Path], thresholds: Thresholds, err: TextIO) -> list[Job
         tree = parse(source, candidate.language)
         shown = display_path(str(candidate.path))
         starts = line_starts_of(source)
+        named = prompt_path(candidate.path.resolve(), roots)  # as the server names it: relative
         for function in analyze_tree_functions(tree, source, candidate.language):
             if function.is_complex(thresholds):
-                named = prompt_path(candidate.path.resolve(), roots)  # as the server names it: relative
                 request = build_request(function, source, tree, candidate.path, named, starts)
                 jobs.append(Job(shown, function, request))
     jobs.sort(key=lambda j: (-j.function.cognitive, -j.function.cyclomatic, j.path, j.function.name_row))
