@@ -15,6 +15,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from mu_lsp.privacy.scrub import scrub
+from mu_lsp.rpclog import quiet_cancellation_races
 
 LEVELS = {
     "debug": logging.DEBUG,
@@ -104,4 +105,5 @@ def configure_logging(level: int) -> EditorLogHandler:
     ours.propagate = True
     for name in ("pygls", "LiteLLM", "litellm", "httpx", "asyncio"):
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    quiet_cancellation_races()
     return editor

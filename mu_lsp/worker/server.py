@@ -27,6 +27,7 @@ from mu_lsp.llm.factory import create_pool
 from mu_lsp.llm.pool import LLMPool
 from mu_lsp.llm.types import ErrorKind, SummarizationRequest, SummarizationResult
 from mu_lsp.providers import Backend
+from mu_lsp.rpclog import quiet_cancellation_races
 from mu_lsp.worker.protocol import (
     CLEAR_CACHE,
     CONFIGURE,
@@ -180,6 +181,7 @@ def main() -> int:
     root.setLevel(getattr(logging, os.environ.get("MU_LOG_LEVEL", "INFO").upper(), logging.INFO))
     for name in ("pygls", "LiteLLM", "litellm", "httpx", "asyncio"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_cancellation_races()
     try:
         worker.start_io()
     finally:

@@ -112,3 +112,22 @@ def test_no_traceback_reaches_a_log_unless_debugging() -> None:
     assert quiet == "pygls.protocol: Unable to deserialize message"
     loud = ScrubbingFormatter("%(name)s: %(message)s", keep_tracebacks=True).format(record)
     assert "Traceback" in loud and "ValueError: boom" in loud
+
+
+@pytest.mark.usefixtures("restore_mu_logger")
+@pytest.mark.parametrize(
+    "race",
+    ['Cancel notification for unknown message id "%s"', 'Received response to unknown message id "%s"'],
+)
+def test_cancellation_races_stay_out_of_the_log_unless_debugging(race: str) -> None:
+    """Every edit cancels requests; one that finished just before its cancel is not news."""
+    editor = configure_logging(logging.INFO)
+    sent: list[str] = []
+    editor.send = lambda params: sent.append(params.message)
+    rpc = logging.getLogger("pygls.protocol.json_rpc")
+    rpc.warning(race, "57")
+    rpc.warning("Ignoring notification for unknown method %r", "mu/unknown")
+    assert sent == ["pygls.protocol.json_rpc: Ignoring notification for unknown method 'mu/unknown'"]
+    configure_logging(logging.DEBUG).send = lambda params: sent.append(params.message)
+    rpc.warning(race, "58")
+    assert sent[-1] == f"pygls.protocol.json_rpc: {race % '58'}"
